@@ -1,0 +1,244 @@
+import { PortLock, PortPolicy, RetiredPort } from '@kafka-privatelink/port-allocation';
+import {
+  bootstrapTargetGroupName,
+  brokerTargetGroupName,
+  Listener,
+  nlbName,
+  sharedDnsName,
+  Spec,
+  zonalDnsName,
+} from '@kafka-privatelink/spec';
+
+/** One AZ ID with the subnet used there. Lists of these are sorted by AZ ID. */
+export interface AzSubnet {
+  readonly azId: string;
+  readonly subnetId: string;
+}
+
+export interface BrokerPlan {
+  /** Kafka broker id: the stable key of everything made for this broker. */
+  readonly id: number;
+  readonly azId: string;
+  readonly privateIp: string;
+  /** What the target groups register: the instance id or the private IP, as `targetType` says. */
+  readonly targetId: string;
+  /** The broker's own NLB listener port, from the lockfile. */
+  readonly port: number;
+  readonly shard: number;
+  readonly targetGroupName: string;
+  /** The name this broker advertises on its client listener, e.g. `kafka-az1.grab`. */
+  readonly zonalName: string;
+}
+
+export interface ShardPlan {
+  readonly index: number;
+  readonly nlbName: string;
+  readonly bootstrapTargetGroupName: string;
+  /** Brokers served by this shard's NLB, by id. */
+  readonly brokerIds: readonly number[];
+  /** Bootstrap name for this shard's endpoint, e.g. `kafka.grab` (shard 0) or `kafka-s1.grab`. */
+  readonly sharedName: string;
+  /** Zonal name per provider AZ ID, sorted by AZ ID. */
+  readonly zonalNames: readonly { readonly azId: string; readonly name: string }[];
+}
+
+export interface ConsumerPlan {
+  readonly name: string;
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+  /** The consumer's endpoint is in another region than the NLB (cross-region PrivateLink). */
+  readonly crossRegion: boolean;
+  readonly assumeRoleArn?: string;
+  readonly vpcId: string;
+  readonly subnets: readonly AzSubnet[];
+  readonly allowedCidrs: readonly string[];
+  readonly allowedSecurityGroupIds: readonly string[];
+  readonly hostedZoneId?: string;
+}
+
+export type BackendPlan =
+  | { readonly type: 'local'; readonly directory: string }
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      readonly keyPrefix: string;
+      readonly dynamodbTable?: string;
+      readonly roleArn?: string;
+    };
+
+export interface KafkaPlan {
+  readonly internal: Listener;
+  /** The PrivateLink client listener, advertised as `<zonal name>:<NLB port>`. */
+  readonly client: Listener;
+  readonly controller?: Listener;
+  readonly interBrokerListenerName: string;
+}
+
+export interface ProviderPlan {
+  readonly account: string;
+  readonly region: string;
+  readonly assumeRoleArn?: string;
+  readonly vpcId: string;
+  readonly subnets: readonly AzSubnet[];
+  readonly brokerSecurityGroupId: string;
+  readonly targetType: 'instance' | 'ip';
+  readonly crossZoneLoadBalancing: boolean;
+  readonly enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: boolean;
+  readonly acceptanceRequired: boolean;
+  /** Consumer account roots plus the spec's extra principals, sorted, without duplicates. */
+  readonly allowedPrincipals: readonly string[];
+  /** Regions of consumers outside the provider's region, sorted; empty when all are local. */
+  readonly supportedRegions: readonly string[];
+  readonly idleTimeoutSeconds?: number;
+  readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number };
+}
+
+/** Everything about the exposure that can be known without AWS. Stacks and emitters only render it. */
+export interface ExposurePlan {
+  readonly cluster: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly provider: ProviderPlan;
+  /** The provider's NLB AZ IDs, sorted. */
+  readonly azIds: readonly string[];
+  readonly kafka: KafkaPlan;
+  readonly bootstrapPort: number;
+  readonly brokerPortRange: { readonly first: number; readonly last: number };
+  readonly dns: { readonly zone: string; readonly sharedName: string; readonly zonalName: string };
+  /** Sorted by index; only shards that hold brokers. */
+  readonly shards: readonly ShardPlan[];
+  /** Sorted by broker id. */
+  readonly brokers: readonly BrokerPlan[];
+  /** Sorted by name. */
+  readonly consumers: readonly ConsumerPlan[];
+  readonly retiredPorts: readonly RetiredPort[];
+  readonly backend: BackendPlan;
+  /** A Kafka client `connections.max.idle.ms` that stays below the NLB idle timeout. */
+  readonly recommendedConnectionsMaxIdleMs: number;
+}
+
+/** The NLB TCP idle timeout when the spec sets none (AWS default). */
+export const DEFAULT_NLB_IDLE_TIMEOUT_SECONDS = 350;
+
+export const PROVIDER_STACK = 'provider';
+export const ACCEPTANCE_STACK = 'acceptance';
+export const consumerStackName = (consumer: string): string => `consumer-${consumer}`;
+
+export function portPolicyOf(spec: Spec): PortPolicy {
+  return {
+    bootstrapPort: spec.ports.bootstrap,
+    firstBrokerPort: spec.ports.firstBroker,
+    lastBrokerPort: spec.ports.lastBroker,
+    brokersPerShard: spec.ports.brokersPerShard,
+    maxShards: spec.ports.maxShards,
+  };
+}
+
+const byAz = (subnets: Readonly<Record<string, string>>): AzSubnet[] =>
+  Object.entries(subnets)
+    .map(([azId, subnetId]) => ({ azId, subnetId }))
+    .sort((a, b) => a.azId.localeCompare(b.azId));
+
+const sortedUnique = (items: readonly string[]): string[] => [...new Set(items)].sort();
+
+/**
+ * Builds the plan from a validated spec and the lock allocated for it. Pure: no AWS, no files.
+ * Throws if the lock does not hold a port for every broker (the caller allocates first).
+ */
+export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
+  const azIds = Object.keys(spec.provider.nlbSubnets).sort();
+  const brokers: BrokerPlan[] = [...spec.brokers]
+    .sort((a, b) => a.id - b.id)
+    .map((b) => {
+      const allocation = lock.brokers.get(b.id);
+      if (allocation === undefined) throw new Error(`internal: the port lock has no entry for broker ${b.id}`);
+      return {
+        id: b.id,
+        azId: b.azId,
+        privateIp: b.privateIp,
+        targetId: spec.provider.targetType === 'instance' ? b.instanceId! : b.privateIp,
+        port: allocation.port,
+        shard: allocation.shard,
+        targetGroupName: brokerTargetGroupName(spec.cluster, b.id),
+        zonalName: zonalDnsName(spec.dns, b.azId, allocation.shard),
+      };
+    });
+
+  const shardIndexes = [...new Set(brokers.map((b) => b.shard))].sort((a, b) => a - b);
+  const shards: ShardPlan[] = shardIndexes.map((index) => ({
+    index,
+    nlbName: nlbName(spec.cluster, index),
+    bootstrapTargetGroupName: bootstrapTargetGroupName(spec.cluster, index),
+    brokerIds: brokers.filter((b) => b.shard === index).map((b) => b.id),
+    sharedName: sharedDnsName(spec.dns, index),
+    zonalNames: azIds.map((azId) => ({ azId, name: zonalDnsName(spec.dns, azId, index) })),
+  }));
+
+  const consumers: ConsumerPlan[] = [...spec.consumers]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((c) => {
+      const region = c.region ?? spec.provider.region;
+      return {
+        name: c.name,
+        stackName: consumerStackName(c.name),
+        account: c.account,
+        region,
+        crossRegion: region !== spec.provider.region,
+        ...(c.assumeRoleArn ? { assumeRoleArn: c.assumeRoleArn } : {}),
+        vpcId: c.vpcId,
+        subnets: byAz(c.subnets),
+        allowedCidrs: sortedUnique(c.allowedCidrs),
+        allowedSecurityGroupIds: sortedUnique(c.allowedSecurityGroupIds),
+        ...(c.hostedZoneId ? { hostedZoneId: c.hostedZoneId } : {}),
+      };
+    });
+
+  const p = spec.provider;
+  const principals = sortedUnique([
+    ...consumers.map((c) => `arn:aws:iam::${c.account}:root`),
+    ...p.allowedPrincipals,
+  ]);
+  const internal = spec.kafka.internalListener;
+  const client = spec.kafka.clientListener;
+  const idleTimeout = p.idleTimeoutSeconds ?? DEFAULT_NLB_IDLE_TIMEOUT_SECONDS;
+
+  return {
+    cluster: spec.cluster,
+    tags: spec.tags,
+    provider: {
+      account: p.account,
+      region: p.region,
+      ...(p.assumeRoleArn ? { assumeRoleArn: p.assumeRoleArn } : {}),
+      vpcId: p.vpcId,
+      subnets: byAz(p.nlbSubnets),
+      brokerSecurityGroupId: p.brokerSecurityGroupId,
+      targetType: p.targetType,
+      crossZoneLoadBalancing: p.crossZoneLoadBalancing,
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic,
+      acceptanceRequired: p.acceptanceRequired,
+      allowedPrincipals: principals.includes('*') ? ['*'] : principals,
+      supportedRegions: sortedUnique(consumers.filter((c) => c.crossRegion).map((c) => c.region)),
+      ...(p.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: p.idleTimeoutSeconds } : {}),
+      healthCheck: p.healthCheck,
+    },
+    azIds,
+    kafka: {
+      internal,
+      client,
+      ...(spec.kafka.controllerListener ? { controller: spec.kafka.controllerListener } : {}),
+      interBrokerListenerName: spec.kafka.interBrokerListener === 'internal' ? internal.name : client.name,
+    },
+    bootstrapPort: spec.ports.bootstrap,
+    brokerPortRange: { first: spec.ports.firstBroker, last: spec.ports.lastBroker },
+    dns: { zone: spec.dns.zone, sharedName: spec.dns.sharedName, zonalName: spec.dns.zonalName },
+    shards,
+    brokers,
+    consumers,
+    retiredPorts: lock.retired,
+    backend: spec.backend,
+    // Leave the client a margin below the NLB's timeout so the client, not the NLB, closes idle
+    // connections: an NLB drops an idle flow silently and the client only notices on next use.
+    recommendedConnectionsMaxIdleMs: Math.max(30, idleTimeout - 30) * 1000,
+  };
+}

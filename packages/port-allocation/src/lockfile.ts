@@ -1,0 +1,143 @@
+import { parseDocument } from 'yaml';
+import { LockfileError } from './errors';
+import { BrokerAllocation, LOCKFILE_VERSION, PortLock, PortPolicy, RetiredPort } from './types';
+
+const ABOUT =
+  'NLB ports of the Kafka brokers, written by synth. Commit it; review changes; do not edit by hand. ' +
+  'A broker keeps its port for life; a removed broker\'s port is retired and never given to another broker.';
+
+const TOP_KEYS = ['lockfileVersion', 'about', 'brokers', 'retired'];
+const ENTRY_KEYS = ['port', 'shard', 'listener'];
+
+/** Serializes a lock: stable key order, one broker per line, so a review sees one line per change. */
+export function serializeLockfile(lock: PortLock): string {
+  const entry = (a: { port: number; shard: number; listener: string }) =>
+    `"port": ${a.port}, "shard": ${a.shard}, "listener": ${JSON.stringify(a.listener)}`;
+  const brokers = [...lock.brokers]
+    .sort(([a], [b]) => a - b)
+    .map(([id, a]) => `    ${JSON.stringify(String(id))}: { ${entry(a)} }`);
+  const retired = [...lock.retired]
+    .sort((a, b) => a.port - b.port)
+    .map((r) => `    { "broker": ${r.broker}, ${entry(r)} }`);
+  const block = (lines: string[], open: string, close: string) =>
+    lines.length === 0 ? `${open}${close}` : `${open}\n${lines.join(',\n')}\n  ${close}`;
+  return (
+    '{\n' +
+    `  "lockfileVersion": ${LOCKFILE_VERSION},\n` +
+    `  "about": ${JSON.stringify(ABOUT)},\n` +
+    `  "brokers": ${block(brokers, '{', '}')},\n` +
+    `  "retired": ${block(retired, '[', ']')}\n` +
+    '}\n'
+  );
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parses and checks a lockfile against the policy. Every problem is reported, none is repaired:
+ * a lockfile that a merge or a hand edit made inconsistent must be fixed by a person.
+ */
+export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfile'): PortLock {
+  // The YAML parser reads JSON and, unlike JSON.parse, reports duplicate keys, which is what a
+  // git merge of two branches that each added a broker can produce.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new LockfileError(source, doc.errors.map((e) => `not valid JSON: ${e.message.split('\n')[0]}`));
+  }
+  const data: unknown = doc.toJS();
+  const problems: string[] = [];
+  if (!isRecord(data)) throw new LockfileError(source, ['expected a JSON object at the top level']);
+
+  for (const key of Object.keys(data)) {
+    if (!TOP_KEYS.includes(key)) problems.push(`unknown key "${key}" (allowed: ${TOP_KEYS.join(', ')})`);
+  }
+  if (data.lockfileVersion !== LOCKFILE_VERSION) {
+    problems.push(`lockfileVersion is ${JSON.stringify(data.lockfileVersion)}; this tool reads version ${LOCKFILE_VERSION} only`);
+  }
+
+  const holders = new Map<number, string[]>();
+  const hold = (port: number, who: string) => holders.set(port, [...(holders.get(port) ?? []), who]);
+
+  const checkEntry = (where: string, value: unknown, extraKeys: string[]): { port: number; shard: number; listener: string } | undefined => {
+    if (!isRecord(value)) {
+      problems.push(`${where}: expected an object with ${[...extraKeys, ...ENTRY_KEYS].join(', ')}`);
+      return undefined;
+    }
+    const before = problems.length;
+    for (const key of Object.keys(value)) {
+      if (![...extraKeys, ...ENTRY_KEYS].includes(key)) problems.push(`${where}: unknown key "${key}"`);
+    }
+    const { port, shard, listener } = value;
+    if (typeof port !== 'number' || !Number.isInteger(port)) {
+      problems.push(`${where}.port: expected an integer, got ${JSON.stringify(port)}`);
+    } else if (port < policy.firstBrokerPort || port > policy.lastBrokerPort) {
+      problems.push(
+        `${where}.port: ${port} is outside the broker port range ${policy.firstBrokerPort}-${policy.lastBrokerPort} of the spec`,
+      );
+    }
+    if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0) {
+      problems.push(`${where}.shard: expected an integer of at least 0, got ${JSON.stringify(shard)}`);
+    }
+    if (typeof listener !== 'string' || listener.length === 0) {
+      problems.push(`${where}.listener: expected a listener name, got ${JSON.stringify(listener)}`);
+    }
+    return problems.length === before ? { port: port as number, shard: shard as number, listener: listener as string } : undefined;
+  };
+
+  const brokers = new Map<number, BrokerAllocation>();
+  if (!isRecord(data.brokers)) {
+    problems.push('brokers: expected an object keyed by broker id');
+  } else {
+    for (const [key, value] of Object.entries(data.brokers)) {
+      const id = Number(key);
+      if (!/^(0|[1-9][0-9]*)$/.test(key) || !Number.isSafeInteger(id)) {
+        problems.push(`brokers."${key}": a broker id must be a non-negative integer`);
+        continue;
+      }
+      const entry = checkEntry(`brokers.${key}`, value, []);
+      if (entry === undefined) continue;
+      brokers.set(id, entry);
+      hold(entry.port, `broker ${id}`);
+    }
+  }
+
+  const retired: RetiredPort[] = [];
+  if (!Array.isArray(data.retired)) {
+    problems.push('retired: expected a list');
+  } else {
+    data.retired.forEach((value: unknown, index: number) => {
+      const where = `retired[${index}]`;
+      const entry = checkEntry(where, value, ['broker']);
+      if (entry === undefined) return;
+      const broker = (value as Record<string, unknown>).broker;
+      if (typeof broker !== 'number' || !Number.isSafeInteger(broker) || broker < 0) {
+        problems.push(`${where}.broker: expected a broker id, got ${JSON.stringify(broker)}`);
+        return;
+      }
+      if (brokers.has(broker)) {
+        problems.push(`${where}: broker ${broker} is both active (port ${brokers.get(broker)!.port}) and retired (port ${entry.port})`);
+      }
+      retired.push({ broker, ...entry });
+      hold(entry.port, `retired port of broker ${broker}`);
+    });
+  }
+
+  for (const [port, who] of holders) {
+    if (who.length > 1) {
+      problems.push(`port ${port} is held ${who.length} times (${who.join(', ')}); two branches may have allocated it separately`);
+    }
+  }
+  const load = new Map<number, number[]>();
+  for (const [id, a] of brokers) load.set(a.shard, [...(load.get(a.shard) ?? []), id]);
+  for (const [shard, ids] of load) {
+    if (ids.length > policy.brokersPerShard) {
+      problems.push(`shard ${shard} holds ${ids.length} brokers, more than the ${policy.brokersPerShard} one NLB may serve`);
+    }
+  }
+
+  if (problems.length > 0) throw new LockfileError(source, problems);
+  return {
+    brokers: new Map([...brokers].sort(([a], [b]) => a - b)),
+    retired: retired.sort((a, b) => a.port - b.port),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * AWS allows 50 listeners per Network Load Balancer (not adjustable), and PrivateLink refuses an
+ * NLB with more. One listener is the bootstrap listener, so one NLB serves at most 49 brokers.
+ */
+export const MAX_LISTENERS_PER_NLB = 50;
+export const MAX_BROKERS_PER_NLB = MAX_LISTENERS_PER_NLB - 1;
+
+export const LOCKFILE_VERSION = 1;
+
+/** How NLB ports are handed out. */
+export interface PortPolicy {
+  /** The bootstrap listener's port, the same on every shard's NLB. */
+  readonly bootstrapPort: number;
+  /** The first port handed to a broker listener. */
+  readonly firstBrokerPort: number;
+  /** The last port that may be handed to a broker listener (inclusive). */
+  readonly lastBrokerPort: number;
+  /** Broker listeners per NLB, at most {@link MAX_BROKERS_PER_NLB}. */
+  readonly brokersPerShard: number;
+  /** How many NLBs (shards) the cluster may spread over; 1 means sharding is off. */
+  readonly maxShards: number;
+}
+
+/** A broker that needs an NLB port. */
+export interface BrokerRequest {
+  /** Kafka broker id. */
+  readonly id: number;
+  /** Name of the Kafka listener the port fronts (the PrivateLink client listener). */
+  readonly listener: string;
+}
+
+export interface BrokerAllocation {
+  readonly port: number;
+  readonly shard: number;
+  readonly listener: string;
+}
+
+/** A port that belonged to a removed broker: never handed to another broker. */
+export interface RetiredPort {
+  readonly port: number;
+  readonly broker: number;
+  readonly shard: number;
+  readonly listener: string;
+}
+
+export interface PortLock {
+  /** Active brokers by broker id. */
+  readonly brokers: ReadonlyMap<number, BrokerAllocation>;
+  /** Retired ports, sorted by port. */
+  readonly retired: readonly RetiredPort[];
+}
+
+export type AllocationChange =
+  | { readonly kind: 'allocated'; readonly broker: number; readonly port: number; readonly shard: number }
+  | { readonly kind: 'reclaimed'; readonly broker: number; readonly port: number; readonly shard: number }
+  | { readonly kind: 'retired'; readonly broker: number; readonly port: number; readonly shard: number }
+  | {
+      readonly kind: 'listener-renamed';
+      readonly broker: number;
+      readonly port: number;
+      readonly from: string;
+      readonly to: string;
+    };
+
+export interface AllocationResult {
+  readonly lock: PortLock;
+  /** What changed against the previous lock, in broker-id order; empty when nothing did. */
+  readonly changes: readonly AllocationChange[];
+}
+
+export const EMPTY_LOCK: PortLock = { brokers: new Map(), retired: [] };

@@ -1,0 +1,21 @@
+// The cdktf app named in cdktf.json. `cdktf synth|diff|deploy` run it; so can `node --import tsx`.
+import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
+import { SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { synthesize } from './synthesize';
+
+const KNOWN_ERRORS = [SpecError, LockfileError, PortAllocationError, FrozenLockfileError];
+
+try {
+  synthesize({
+    specPath: specPathFromEnv(),
+    outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
+    frozenLockfile: ['1', 'true', 'yes'].includes((process.env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE ?? '').toLowerCase()),
+    log: (line) => process.stderr.write(`kafka-privatelink: ${line}\n`),
+  });
+} catch (error) {
+  if (KNOWN_ERRORS.some((known) => error instanceof known)) {
+    process.stderr.write(`kafka-privatelink: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

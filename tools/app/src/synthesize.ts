@@ -1,0 +1,70 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { addConsumerStacks } from '@kafka-privatelink/consumer';
+import { synthArtifacts } from '@kafka-privatelink/emitters';
+import { describeChange } from '@kafka-privatelink/port-allocation';
+import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
+import { ProviderStack } from '@kafka-privatelink/provider';
+
+export interface SynthesizeOptions {
+  readonly specPath: string;
+  /** The synth output folder. */
+  readonly outdir: string;
+  /** Fail instead of updating the lockfile. @default false */
+  readonly frozenLockfile?: boolean;
+  /** Where progress lines go. @default - nowhere */
+  readonly log?: (line: string) => void;
+}
+
+/** Writes a file by renaming a finished temporary file over it, so readers never see half of it. */
+export function writeFileAtomic(path: string, content: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+/**
+ * Builds the cdktf app in memory for a prepared plan. Shared by the synth and by tests that
+ * look at the constructs without writing anything.
+ */
+export function buildApp(prepared: PreparedPlan, outdir: string, appOutdir = outdir): App {
+  const app = new App({ outdir: appOutdir });
+  const provider = new ProviderStack(app, { plan: prepared.plan, outdir });
+  addConsumerStacks(app, { plan: prepared.plan, provider, outdir });
+  return app;
+}
+
+/**
+ * spec + lockfile → Terraform JSON for every stack, the plain files, and the updated lockfile.
+ * Everything is written to a temporary folder first and moved into place only when all of it
+ * succeeded: a failed synth leaves the previous output and lockfile untouched.
+ */
+export function synthesize(options: SynthesizeOptions): PreparedPlan {
+  const log = options.log ?? (() => undefined);
+  const outdir = resolve(options.outdir);
+  const prepared = preparePlan(resolve(options.specPath), { frozenLockfile: options.frozenLockfile });
+
+  const staging = `${outdir}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    buildApp(prepared, outdir, staging).synth();
+    for (const artifact of synthArtifacts(prepared)) {
+      const target = join(staging, artifact.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, artifact.content);
+    }
+    if (prepared.lockfileChanged) writeFileAtomic(prepared.lockfilePath, prepared.lockfileText);
+    const previous = `${outdir}.previous-${process.pid}`;
+    if (existsSync(outdir)) renameSync(outdir, previous);
+    renameSync(staging, outdir);
+    rmSync(previous, { recursive: true, force: true });
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+
+  for (const change of prepared.changes) log(`ports: ${describeChange(change)}`);
+  if (prepared.lockfileChanged) log(`ports: wrote ${relative(process.cwd(), prepared.lockfilePath)}`);
+  return prepared;
+}
