@@ -40,6 +40,32 @@ export interface ShardPlan {
   readonly sharedName: string;
   /** Zonal name per provider AZ ID, sorted by AZ ID. */
   readonly zonalNames: readonly { readonly azId: string; readonly name: string }[];
+  /**
+   * The shard's NLB listener ports (bootstrap and brokers) merged into contiguous ranges,
+   * ascending: what security groups in front of and behind the shard's endpoint must open.
+   */
+  readonly portRanges: readonly PortRange[];
+}
+
+/** Ports `from` to `to`, both included. */
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Merges ports into the fewest contiguous ranges, ascending. Security group rules count against
+ * a quota (60 per group by default), so consecutive ports share one rule.
+ */
+export function portRanges(ports: readonly number[]): PortRange[] {
+  const sorted = [...new Set(ports)].sort((a, b) => a - b);
+  const ranges: { from: number; to: number }[] = [];
+  for (const port of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last !== undefined && port === last.to + 1) last.to = port;
+    else ranges.push({ from: port, to: port });
+  }
+  return ranges;
 }
 
 export interface ConsumerPlan {
@@ -166,14 +192,18 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
     });
 
   const shardIndexes = [...new Set(brokers.map((b) => b.shard))].sort((a, b) => a - b);
-  const shards: ShardPlan[] = shardIndexes.map((index) => ({
-    index,
-    nlbName: nlbName(spec.cluster, index),
-    bootstrapTargetGroupName: bootstrapTargetGroupName(spec.cluster, index),
-    brokerIds: brokers.filter((b) => b.shard === index).map((b) => b.id),
-    sharedName: sharedDnsName(spec.dns, index),
-    zonalNames: azIds.map((azId) => ({ azId, name: zonalDnsName(spec.dns, azId, index) })),
-  }));
+  const shards: ShardPlan[] = shardIndexes.map((index) => {
+    const members = brokers.filter((b) => b.shard === index);
+    return {
+      index,
+      nlbName: nlbName(spec.cluster, index),
+      bootstrapTargetGroupName: bootstrapTargetGroupName(spec.cluster, index),
+      brokerIds: members.map((b) => b.id),
+      sharedName: sharedDnsName(spec.dns, index),
+      zonalNames: azIds.map((azId) => ({ azId, name: zonalDnsName(spec.dns, azId, index) })),
+      portRanges: portRanges([spec.ports.bootstrap, ...members.map((b) => b.port)]),
+    };
+  });
 
   const consumers: ConsumerPlan[] = [...spec.consumers]
     .sort((a, b) => a.name.localeCompare(b.name))

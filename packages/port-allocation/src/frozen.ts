@@ -10,12 +10,12 @@ import { serializeLockfile } from './lockfile';
 export function assertLockUnchanged(result: AllocationResult, previousText: string | undefined, source: string): void {
   const next = serializeLockfile(result.lock);
   if (previousText === next) return;
-  const what =
-    result.changes.length > 0
-      ? result.changes.map((c) => `  - ${describeChange(c)}`).join('\n')
-      : previousText === undefined
-        ? '  - the lockfile does not exist yet'
-        : '  - only its formatting differs';
+  const reasons = [
+    ...(previousText === undefined ? ['the lockfile does not exist yet'] : []),
+    ...result.changes.map(describeChange),
+  ];
+  if (reasons.length === 0) reasons.push('only its formatting differs');
+  const what = reasons.map((r) => `  - ${r}`).join('\n');
   throw new FrozenLockfileError(
     `the port lockfile ${source} is out of date and the lockfile is frozen (KAFKA_PRIVATELINK_FROZEN_LOCKFILE):\n${what}\n` +
       'Run synth without KAFKA_PRIVATELINK_FROZEN_LOCKFILE and commit the updated lockfile.',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { Spec, specSchema } from './schema';
 import { crossFieldIssues, SpecPath, SpecSections } from './validate';
@@ -100,7 +100,7 @@ function schemaIssues(error: z.ZodError, raw: unknown): { path: SpecPath; messag
       continue;
     }
     if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-      out.push({ path: [...path, 'type'], message: `must be one of local, s3; got ${describeValue(valueAt(raw, [...path, 'type']))}` });
+      out.push({ path, message: `must be one of local, s3; got ${describeValue(valueAt(raw, path))}` });
       continue;
     }
     const value = valueAt(raw, path);
@@ -124,17 +124,16 @@ function locate(doc: Document, lines: LineCounter, path: SpecPath): string | und
   for (let depth = path.length; depth >= 0; depth--) {
     const prefix = path.slice(0, depth);
     const node = prefix.length === 0 ? doc.contents : doc.getIn(prefix, true);
-    if (isNode(node) && node.range) {
-      // For a key that is there but wrong, point at the key itself: editors jump to it.
-      let offset = node.range[0];
-      const parent = depth > 0 ? (depth > 1 ? doc.getIn(prefix.slice(0, -1), true) : doc.contents) : undefined;
-      if (isMap(parent) && depth === path.length) {
-        const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === prefix[prefix.length - 1]);
-        if (pair && isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
-      } else if (isSeq(parent) && depth === path.length) offset = node.range[0];
-      const { line, col } = lines.linePos(offset);
-      return `${line}:${col}`;
+    if (!isNode(node) || !node.range) continue;
+    let offset = node.range[0];
+    // For a mapping entry, point at its key: that is where an editor should jump.
+    const parent = depth === 0 ? undefined : depth === 1 ? doc.contents : doc.getIn(prefix.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === prefix[depth - 1]);
+      if (pair && isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
     }
+    const { line, col } = lines.linePos(offset);
+    return `${line}:${col}`;
   }
   return undefined;
 }
@@ -147,8 +146,8 @@ export function parseSpec(text: string, source: string): Spec {
     throw new SpecError(
       source,
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return { field: '(YAML)', message: `malformed YAML: ${e.message.split('\n')[0]}`, location: pos ? `${pos.line}:${pos.col}` : undefined };
+        const { line, col } = lines.linePos(e.pos[0]);
+        return { field: '(YAML)', message: `malformed YAML: ${e.message.split('\n')[0]}`, location: `${line}:${col}` };
       }),
     );
   }

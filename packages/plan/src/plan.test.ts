@@ -1,0 +1,130 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { allocatePorts, FrozenLockfileError } from '@kafka-privatelink/port-allocation';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { buildPlan, portPolicyOf, preparePlan } from './index';
+
+const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
+
+function planOf(edit: (spec: Record<string, any>) => void = () => undefined) {
+  const data = parse(exampleText);
+  edit(data);
+  const spec = parseSpec(stringify(data), 'spec.yaml');
+  const { lock } = allocatePorts(
+    spec.brokers.map((b) => ({ id: b.id, listener: spec.kafka.clientListener.name })),
+    portPolicyOf(spec),
+  );
+  return buildPlan(spec, lock);
+}
+
+describe('buildPlan', () => {
+  it('derives, for the example, the Grab article\'s layout: ports, zonal names, one shard', () => {
+    const plan = planOf();
+    expect(plan.brokers.map((b) => [b.id, b.azId, b.port, b.zonalName, b.targetGroupName])).toEqual([
+      [101, 'apse1-az1', 10001, 'kafka-az1.grab', 'coban-b101'],
+      [201, 'apse1-az2', 10002, 'kafka-az2.grab', 'coban-b201'],
+      [301, 'apse1-az3', 10003, 'kafka-az3.grab', 'coban-b301'],
+    ]);
+    expect(plan.shards).toMatchObject([
+      {
+        index: 0,
+        nlbName: 'coban-nlb-s0',
+        bootstrapTargetGroupName: 'coban-boot-s0',
+        brokerIds: [101, 201, 301],
+        sharedName: 'kafka.grab',
+        zonalNames: [
+          { azId: 'apse1-az1', name: 'kafka-az1.grab' },
+          { azId: 'apse1-az2', name: 'kafka-az2.grab' },
+          { azId: 'apse1-az3', name: 'kafka-az3.grab' },
+        ],
+      },
+    ]);
+    expect(plan.bootstrapPort).toBe(10000);
+    expect(plan.kafka.interBrokerListenerName).toBe('INTERNAL');
+    expect(plan.provider.allowedPrincipals).toEqual(['arn:aws:iam::222222222222:root']);
+    expect(plan.provider.supportedRegions).toEqual([]);
+    expect(plan.recommendedConnectionsMaxIdleMs).toBe(320000);
+  });
+
+  it('allows the consumer accounts and adds other regions as supported regions', () => {
+    const plan = planOf((s) => {
+      s.consumers.push({
+        name: 'analytics',
+        account: '333333333333',
+        region: 'eu-west-1',
+        vpcId: 'vpc-0c1b2c3d4e5f60001',
+        subnets: { 'euw1-az1': 'subnet-0c1b2c3d4e5f60011' },
+        allowedSecurityGroupIds: ['sg-0c1b2c3d4e5f60021'],
+      });
+    });
+    expect(plan.consumers.map((c) => [c.name, c.stackName, c.crossRegion])).toEqual([
+      ['analytics', 'consumer-analytics', true],
+      ['kios', 'consumer-kios', false],
+    ]);
+    expect(plan.provider.allowedPrincipals).toEqual(['arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root']);
+    expect(plan.provider.supportedRegions).toEqual(['eu-west-1']);
+  });
+
+  it('allows anyone only when the spec says "*"', () => {
+    expect(planOf((s) => (s.provider.allowedPrincipals = ['*'])).provider.allowedPrincipals).toEqual(['*']);
+  });
+
+  it('names further shards apart from the first', () => {
+    const plan = planOf((s) => {
+      s.ports.brokersPerShard = 2;
+      s.ports.maxShards = 2;
+    });
+    expect(plan.shards.map((s) => [s.index, s.nlbName, s.sharedName, s.brokerIds])).toEqual([
+      [0, 'coban-nlb-s0', 'kafka.grab', [101, 201]],
+      [1, 'coban-nlb-s1', 'kafka-s1.grab', [301]],
+    ]);
+    expect(plan.brokers[2].zonalName).toBe('kafka-az3-s1.grab');
+  });
+
+  it('registers IP targets by private IP', () => {
+    const plan = planOf((s) => (s.provider.targetType = 'ip'));
+    expect(plan.brokers.map((b) => b.targetId)).toEqual(['10.0.1.11', '10.0.2.11', '10.0.3.11']);
+  });
+});
+
+describe('preparePlan', () => {
+  const copyExample = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-plan-'));
+    copyFileSync(EXAMPLE_SPEC_PATH, join(dir, 'coban.yaml'));
+    copyFileSync(EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json'), join(dir, 'coban.ports-lock.json'));
+    return dir;
+  };
+
+  it('reads the committed lockfile and finds nothing to change for the example', () => {
+    const prepared = preparePlan(EXAMPLE_SPEC_PATH, { frozenLockfile: true });
+    expect(prepared.lockfileChanged).toBe(false);
+    expect(prepared.changes).toEqual([]);
+    expect(prepared.lockfilePath).toBe(EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json'));
+  });
+
+  it('fails in frozen mode when a broker was added', () => {
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(
+        'brokers:\n',
+        'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n',
+      ),
+    );
+    expect(() => preparePlan(spec, { frozenLockfile: true })).toThrow(FrozenLockfileError);
+    const prepared = preparePlan(spec);
+    expect(prepared.lockfileChanged).toBe(true);
+    expect(prepared.changes).toEqual([{ kind: 'allocated', broker: 401, port: 10004, shard: 0 }]);
+    expect(prepared.lockfileText).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
+  });
+
+  it('uses the lockfile the spec names', () => {
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: locks/ports.json\n'));
+    expect(preparePlan(spec).lockfilePath).toBe(join(dir, 'locks', 'ports.json'));
+  });
+});
