@@ -8,4 +8,5 @@ module.exports = {
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  reporters: ['default', require.resolve('./tools/ci/jest-results-reporter.js')],
 };

@@ -1,0 +1,123 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
+
+const EXAMPLE_LOCK = EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json');
+const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
+
+/** A scratch copy of the example spec and its lockfile, so tests never touch the repository's. */
+function scratch(): { dir: string; spec: string; lock: string; out: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kpl-app-'));
+  copyFileSync(EXAMPLE_SPEC_PATH, join(dir, 'coban.yaml'));
+  copyFileSync(EXAMPLE_LOCK, join(dir, 'coban.ports-lock.json'));
+  return { dir, spec: join(dir, 'coban.yaml'), lock: join(dir, 'coban.ports-lock.json'), out: join(dir, 'out') };
+}
+
+function runApp(spec: string, out: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/app/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CDKTF_OUTDIR: out, ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stderr: result.stderr };
+}
+
+/** Every file of a folder with its bytes, keyed by relative path. */
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else files[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('synth through the real cdktf CLI', () => {
+  it('synthesizes the provider and every consumer stack of the example into the chosen folder', () => {
+    const { spec, out } = scratch();
+    const result = spawnSync('npx', ['cdktf', 'synth', '--output', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CI: 'true', CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(expect.arrayContaining(['provider', 'consumer-kios']));
+    for (const stack of Object.values<{ synthesizedStackPath: string }>(manifest.stacks)) {
+      expect(existsSync(join(out, stack.synthesizedStackPath))).toBe(true);
+    }
+  }, 120_000);
+});
+
+describe('synth', () => {
+  it('is byte-identical when repeated', () => {
+    const { spec, out } = scratch();
+    expect(runApp(spec, out).status).toBe(0);
+    const first = tree(out);
+    expect(runApp(spec, out).status).toBe(0);
+    expect(tree(out)).toEqual(first);
+  }, 60_000);
+
+  it('allocates a port for an added broker, says so and updates the lockfile', () => {
+    const { spec, lock, out } = scratch();
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const result = runApp(spec, out);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
+    expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
+  }, 60_000);
+
+  it('fails in frozen mode when the lockfile would change, and writes nothing', () => {
+    const { spec, lock, out } = scratch();
+    const lockBefore = readFileSync(lock, 'utf8');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const result = runApp(spec, out, { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'true' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is out of date and the lockfile is frozen');
+    expect(result.stderr).toContain('broker 401: allocated port 10004 on shard 0');
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('fails on a bad spec with every problem listed, exits non-zero, and leaves earlier output and lockfile untouched', () => {
+    const { dir, spec, lock, out } = scratch();
+    expect(runApp(spec, out).status).toBe(0);
+    const before = tree(out);
+    const lockBefore = readFileSync(lock, 'utf8');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('id: 201', 'id: 101').replace('10.20.0.0/16', '10.20.0.0/33'));
+    const result = runApp(spec, out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${spec}: 2 problems in the cluster spec:`);
+    expect(result.stderr).toContain('brokers[1].id: broker id 101 is already used by brokers[0]');
+    expect(result.stderr).toContain('consumers[0].allowedCidrs[0]: must be an IPv4 CIDR block');
+    expect(tree(out)).toEqual(before);
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+    expect(readdirSync(dir).sort()).toEqual(['coban.ports-lock.json', 'coban.yaml', 'out']);
+  }, 60_000);
+
+  it('fails on a corrupted lockfile without repairing it', () => {
+    const { spec, lock, out } = scratch();
+    const merged = readFileSync(lock, 'utf8').replace('"port": 10002', '"port": 10001');
+    writeFileSync(lock, merged);
+    const result = runApp(spec, out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('is not a valid port lockfile');
+    expect(result.stderr).toContain('port 10001 is held 2 times (broker 101, broker 201)');
+    expect(readFileSync(lock, 'utf8')).toBe(merged);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('fails when the spec file does not exist', () => {
+    const { dir, out } = scratch();
+    const result = runApp(join(dir, 'missing.yaml'), out);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/missing\.yaml: 1 problem in the cluster spec:\n {2}- \(file\): cannot read the spec: ENOENT/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
