@@ -1,2 +1,4 @@
 export * from './backend';
+export * from './nlb-shard';
 export * from './provider-stack';
+export * from './terraform-ref';

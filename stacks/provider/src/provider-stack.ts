@@ -1,8 +1,13 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ExposurePlan, PROVIDER_STACK } from '@kafka-privatelink/plan';
+import { BrokerPlan, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
 import { configureBackend } from './backend';
+import { NlbShard } from './nlb-shard';
+import { ref } from './terraform-ref';
+
+/** Tag on every resource of the stack, naming the cluster it exposes. */
+export const CLUSTER_TAG = 'kafka-privatelink:cluster';
 
 export interface ProviderStackProps {
   readonly plan: ExposurePlan;
@@ -10,12 +15,78 @@ export interface ProviderStackProps {
   readonly outdir: string;
 }
 
+/**
+ * The client networks the NLB security groups admit when they filter PrivateLink traffic.
+ * That filter sees client IPs, and a consumer's security groups cannot be referenced from the
+ * provider's VPC, so a consumer known only by security groups would be locked out: refused here.
+ */
+function clientCidrsOf(plan: ExposurePlan): string[] {
+  if (!plan.provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic) return [];
+  for (const consumer of plan.consumers) {
+    if (consumer.allowedCidrs.length === 0 && consumer.allowedSecurityGroupIds.length > 0) {
+      throw new Error(
+        `consumer "${consumer.name}" admits clients by security group only, but ` +
+          'provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic is true: the NLB then filters on client IPs, ' +
+          `and security groups of another VPC cannot be referenced there; list the clients' CIDRs in the consumer's ` +
+          'allowedCidrs, or set the enforcement to false',
+      );
+    }
+  }
+  return [...new Set(plan.consumers.flatMap((c) => c.allowedCidrs))].sort();
+}
+
 /** The Kafka side: NLB shards, listeners, target groups and endpoint services. */
 export class ProviderStack extends TerraformStack {
+  readonly shards: readonly NlbShard[];
+
   constructor(scope: Construct, props: ProviderStackProps) {
     super(scope, PROVIDER_STACK);
     const { plan } = props;
-    new AwsProvider(this, 'aws', { region: plan.provider.region });
+    const p = plan.provider;
+    new AwsProvider(this, 'aws', {
+      region: p.region,
+      // Refuses to run with credentials of any other account, whatever the environment holds.
+      allowedAccountIds: [p.account],
+      ...(p.assumeRoleArn ? { assumeRole: [{ roleArn: p.assumeRoleArn }] } : {}),
+      defaultTags: [{ tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster } }],
+    });
     configureBackend(this, { plan, stackName: PROVIDER_STACK, outdir: props.outdir });
+
+    const clientCidrs = clientCidrsOf(plan);
+    const brokersById = new Map<number, BrokerPlan>(plan.brokers.map((b) => [b.id, b]));
+    this.shards = plan.shards.map(
+      (shard) =>
+        new NlbShard(this, `shard-${shard.index}`, {
+          provider: p,
+          shard,
+          brokers: shard.brokerIds.map((id) => brokersById.get(id)!),
+          bootstrapPort: plan.bootstrapPort,
+          clientPort: plan.kafka.client.port,
+          clientCidrs,
+        }),
+    );
+
+    // Outputs sit on the stack itself so that their names are exactly the published contract.
+    for (const nlb of this.shards) {
+      const { index } = nlb.shard;
+      this.output(PROVIDER_OUTPUTS.endpointServiceName(index), ref(nlb.endpointService, 'service_name'), `Endpoint service name of shard ${index}`);
+      this.output(PROVIDER_OUTPUTS.endpointServiceId(index), ref(nlb.endpointService, 'id'), `Endpoint service id of shard ${index}`);
+    }
+    this.output(PROVIDER_OUTPUTS.bootstrapPort, plan.bootstrapPort, 'Bootstrap listener port, the same on every shard');
+    this.output(
+      PROVIDER_OUTPUTS.brokerPorts,
+      Object.fromEntries(plan.brokers.map((b) => [String(b.id), b.port])),
+      'NLB listener port by broker id',
+    );
+    this.output(
+      PROVIDER_OUTPUTS.brokerShards,
+      Object.fromEntries(plan.brokers.map((b) => [String(b.id), b.shard])),
+      'Shard (NLB and endpoint service) by broker id',
+    );
+    this.output(PROVIDER_OUTPUTS.azIds, [...plan.azIds], 'AZ IDs of the NLBs');
+  }
+
+  private output(name: string, value: unknown, description: string): void {
+    new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
   }
 }
