@@ -1,3 +1,4 @@
 export * from './plan';
 export * from './outputs';
 export * from './pipeline';
+export * from './errors';

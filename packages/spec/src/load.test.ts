@@ -187,6 +187,18 @@ describe('spec errors name the field, the value and what is allowed', () => {
     ]);
   });
 
+  it('fails when the NLB filters PrivateLink traffic and a consumer admits clients by security group only', () => {
+    const text = variant((s) => {
+      s.consumers[0].allowedCidrs = [];
+      s.consumers[0].allowedSecurityGroupIds = ['sg-0b1b2c3d4e5f60021'];
+    });
+    expect(problems(text)).toEqual([
+      'consumers[0].allowedSecurityGroupIds: consumer kios admits clients by security group only, but provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic ' +
+        'is true: the NLB then filters on client IPs and cannot reference security groups of another VPC; ' +
+        "list the clients' networks in allowedCidrs too, or set the enforcement to false",
+    ]);
+  });
+
   it('fails when zonal names would collide', () => {
     const text = variant((s) => (s.dns.zonalName = 'kafka-zone'));
     expect(problems(text)).toEqual(['dns.zonalName: must contain {az} (az1) or {azId} (apse1-az1) (got "kafka-zone")']);

@@ -112,6 +112,22 @@ const consumersCoverAzs: Check = ({ consumers, provider }, report) => {
   });
 };
 
+// With enforcement on, the NLB's security group filters PrivateLink traffic by the clients' IPs;
+// a consumer VPC's security groups cannot be referenced from the provider's VPC.
+const privateLinkFiltering: Check = ({ consumers, provider }, report) => {
+  if (!consumers || !provider?.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic) return;
+  consumers.forEach((c, i) => {
+    if (c.allowedCidrs.length === 0 && c.allowedSecurityGroupIds.length > 0) {
+      report(
+        ['consumers', i, 'allowedSecurityGroupIds'],
+        `consumer ${c.name} admits clients by security group only, but provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic ` +
+          'is true: the NLB then filters on client IPs and cannot reference security groups of another VPC; ' +
+          "list the clients' networks in allowedCidrs too, or set the enforcement to false",
+      );
+    }
+  });
+};
+
 const portLayout: Check = ({ ports, kafka }, report) => {
   if (!ports) return;
   if (ports.lastBroker < ports.firstBroker) {
@@ -193,6 +209,7 @@ const CHECKS: readonly Check[] = [
   brokerTargets,
   providerAzIds,
   consumersCoverAzs,
+  privateLinkFiltering,
   portLayout,
   lbNameLengths,
   dnsNames,

@@ -7,7 +7,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpointService } from '@cdktf/provider-aws/lib/vpc-endpoint-service';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { BrokerPlan, ProviderPlan, ShardPlan } from '@kafka-privatelink/plan';
+import { BrokerPlan, PlanLimitError, ProviderPlan, ShardPlan } from '@kafka-privatelink/plan';
 import { ref } from './terraform-ref';
 
 /** AWS default quota of inbound rules per security group (each CIDR of a rule counts as one). */
@@ -66,7 +66,7 @@ export class NlbShard extends Construct {
     if (enforce) {
       const count = shard.portRanges.length * props.clientCidrs.length;
       if (count > MAX_INBOUND_RULES_PER_SECURITY_GROUP) {
-        throw new Error(
+        throw new PlanLimitError(
           `security group of ${shard.nlbName} would need ${count} inbound rules (${shard.portRanges.length} port ranges × ` +
             `${props.clientCidrs.length} client CIDRs), more than the ${MAX_INBOUND_RULES_PER_SECURITY_GROUP} a security group ` +
             'holds by default: merge the consumers\' allowedCidrs into fewer blocks',

@@ -16,22 +16,11 @@ export interface ProviderStackProps {
 }
 
 /**
- * The client networks the NLB security groups admit when they filter PrivateLink traffic.
- * That filter sees client IPs, and a consumer's security groups cannot be referenced from the
- * provider's VPC, so a consumer known only by security groups would be locked out: refused here.
+ * The client networks the NLB security groups admit when they filter PrivateLink traffic: that
+ * filter sees client IPs (the spec refuses consumers known only by security groups then).
  */
 function clientCidrsOf(plan: ExposurePlan): string[] {
   if (!plan.provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic) return [];
-  for (const consumer of plan.consumers) {
-    if (consumer.allowedCidrs.length === 0 && consumer.allowedSecurityGroupIds.length > 0) {
-      throw new Error(
-        `consumer "${consumer.name}" admits clients by security group only, but ` +
-          'provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic is true: the NLB then filters on client IPs, ' +
-          `and security groups of another VPC cannot be referenced there; list the clients' CIDRs in the consumer's ` +
-          'allowedCidrs, or set the enforcement to false',
-      );
-    }
-  }
   return [...new Set(plan.consumers.flatMap((c) => c.allowedCidrs))].sort();
 }
 

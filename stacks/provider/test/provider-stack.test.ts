@@ -234,18 +234,6 @@ describe('ProviderStack', () => {
       });
     });
 
-    it('fails when the NLB filters PrivateLink traffic and a consumer admits clients by security group only', () => {
-      const text = editYaml((s) => {
-        s.consumers[0].allowedCidrs = [];
-        s.consumers[0].allowedSecurityGroupIds = ['sg-0b1b2c3d4e5f60021'];
-      });
-      expect(() => synthProvider(planFromYaml(text).plan)).toThrow(
-        'consumer "kios" admits clients by security group only, but provider.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic is true: ' +
-          'the NLB then filters on client IPs, and security groups of another VPC cannot be referenced there; ' +
-          "list the clients' CIDRs in the consumer's allowedCidrs, or set the enforcement to false",
-      );
-    });
-
     describe('WHEN a broker leaves a gap in the shard\'s ports', () => {
       const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `10.${100 + i}.0.0/16`);
       const { lock } = planFromYaml(editYaml((s) => s.brokers.push(broker(401))));

@@ -1,9 +1,10 @@
 // The cdktf app named in cdktf.json. `cdktf synth|diff|deploy` run it; so can `node --import tsx`.
+import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
 import { SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
 import { synthesize } from './synthesize';
 
-const KNOWN_ERRORS = [SpecError, LockfileError, PortAllocationError, FrozenLockfileError];
+const KNOWN_ERRORS = [SpecError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
 
 try {
   synthesize({

@@ -1,0 +1,10 @@
+/**
+ * The spec is valid, but with the allocated ports it would exceed an AWS limit (e.g. security
+ * group rules). Reported like a spec error: the message says what to change.
+ */
+export class PlanLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanLimitError';
+  }
+}
