@@ -139,7 +139,14 @@ export const portsSchema = z.strictObject({
   firstBroker: portSchema.default(10001).describe('First broker listener port. @default 10001'),
   lastBroker: portSchema.default(10999).describe('Last broker listener port. @default 10999'),
   brokersPerShard: z.number().int().min(1).max(49, 'must be at most 49: 50 listeners per NLB, one is the bootstrap').default(49).describe('@default 49'),
-  maxShards: z.number().int().min(1).max(20).default(1).describe('NLBs the cluster may spread over; 1 = sharding off. @default 1'),
+  // 50 Network Load Balancers per region is AWS's default quota; each shard is one of them.
+  maxShards: z
+    .number()
+    .int()
+    .min(1)
+    .max(50, 'must be at most 50 (Network Load Balancers per region, default quota)')
+    .default(1)
+    .describe('NLBs the cluster may spread over; 1 = sharding off. @default 1'),
   lockfile: z.string().min(1).optional().describe('Path of the port lockfile, relative to the spec. @default - <spec name>.ports-lock.json beside the spec'),
 });
 

@@ -1,4 +1,5 @@
 // The cdktf app named in cdktf.json. `cdktf synth|diff|deploy` run it; so can `node --import tsx`.
+import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
 import { SpecError, specPathFromEnv } from '@kafka-privatelink/spec';

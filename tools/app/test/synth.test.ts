@@ -64,6 +64,19 @@ describe('synth', () => {
     expect(tree(out)).toEqual(first);
   }, 60_000);
 
+  it('writes the same bytes with and without cdktf\'s token stack traces', () => {
+    const { spec, out } = scratch();
+    expect(runApp(spec, out).status).toBe(0);
+    const fast = tree(out);
+    const slow = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '-e', `require('./tools/app/src/synthesize').synthesize({ specPath: ${JSON.stringify(spec)}, outdir: ${JSON.stringify(out)} })`],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(slow.status).toBe(0);
+    expect(tree(out)).toEqual(fast);
+  }, 60_000);
+
   it('allocates a port for an added broker, says so and updates the lockfile', () => {
     const { spec, lock, out } = scratch();
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
