@@ -1,0 +1,396 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import { CONSUMER_OUTPUTS } from '@kafka-privatelink/plan';
+import { BrokerFacts } from './ansible-output';
+import { ClassifiedConnection, classify, CrossAzSummary, LoggedConnection, summarize } from './connection-log';
+import { copySpec, Exposure, readExposure, renderListenerSections, SpecCopy, synth } from './exposure';
+import { Haproxy } from './haproxy';
+import { KafkaCluster, kafkaLibs } from './kafka-cluster';
+import { KafkaClients } from './kcat';
+import { createNetwork, Network } from './network';
+import { Check, checksTable, crossAzLine, crossAzTable } from './report';
+import { advertiseSharedName } from './server-properties';
+import { run } from './shell';
+import { Supervisor } from './supervisor';
+import { buildTopology, Client, Topology } from './topology';
+
+export interface VerifyOptions {
+  readonly specPath: string;
+  /** Scratch folder for spec copies, synth output, configs, logs and Kafka data. */
+  readonly workDir: string;
+  readonly supervisor: Supervisor;
+  /** Client sessions per client host and variant, for the cross-AZ figures. @default 40 */
+  readonly sessionsPerClient?: number;
+  /** Messages produced per partition (one partition per broker). @default 100 */
+  readonly messagesPerPartition?: number;
+  readonly log: (line: string) => void;
+}
+
+export interface VerifyResult {
+  readonly checks: readonly Check[];
+  /** The closing lines: reachability, messages, cross-AZ figures, scale-out. */
+  readonly summary: readonly string[];
+  readonly details: readonly string[];
+}
+
+const check = (name: string, passed: boolean, detail: string): Check => ({ name, passed, detail });
+
+/** One running twin of one synth output. */
+class Twin {
+  private constructor(
+    readonly exposure: Exposure,
+    readonly topology: Topology,
+    readonly network: Network,
+    readonly cluster: KafkaCluster,
+    readonly haproxy: Haproxy,
+    readonly clients: KafkaClients,
+    private readonly supervisor: Supervisor,
+  ) {}
+
+  static async up(exposure: Exposure, sections: ReadonlyMap<string, string>, libs: string, runDir: string, supervisor: Supervisor, log: (l: string) => void): Promise<Twin> {
+    mkdirSync(runDir, { recursive: true });
+    const topology = buildTopology(exposure.provider, exposure.consumers, exposure.brokers, exposure.world);
+    writeFileSync(join(runDir, 'topology.json'), JSON.stringify(topology, null, 2));
+    const network = await createNetwork(topology, supervisor);
+    log(`network: ${network.brokers.size} broker hosts, NLB at ${topology.nlbAddress}, ${topology.enis.length} ENIs, ${topology.clients.length} client hosts`);
+    const cluster = new KafkaCluster(libs, supervisor, network, topology.brokers, sections, runDir);
+    await cluster.format();
+    cluster.start();
+    await cluster.waitReady();
+    log(`kafka: ${cluster.size} brokers registered`);
+    const haproxy = new Haproxy(topology, supervisor, network.nlb, runDir);
+    await haproxy.start();
+    await haproxy.waitHealthy();
+    log('haproxy: every target healthy');
+    const consumer = exposure.consumers[0]!;
+    const bootstrap = consumer.model.outputs.get(CONSUMER_OUTPUTS.bootstrapServers);
+    if (typeof bootstrap !== 'string') throw new Error(`${consumer.stack} has no ${CONSUMER_OUTPUTS.bootstrapServers} output`);
+    // The consumers' recommended idle limit keeps the clients, not the NLB, closing idle connections.
+    const idle = consumer.model.outputs.get(CONSUMER_OUTPUTS.connectionsMaxIdleMs);
+    const config = new Map(idle === undefined ? [] : [['connections.max.idle.ms', String(idle)]]);
+    return new Twin(exposure, topology, network, cluster, haproxy, new KafkaClients(topology, network, runDir, bootstrap, config), supervisor);
+  }
+
+  async down(): Promise<void> {
+    await this.haproxy.stop();
+    await this.cluster.stop();
+    this.supervisor.removeNamespaces();
+  }
+
+  classified(connections: readonly LoggedConnection[]): { ok: ClassifiedConnection[]; problems: string[] } {
+    const ok: ClassifiedConnection[] = [];
+    const problems: string[] = [];
+    for (const c of connections) {
+      const r = classify(c, this.topology);
+      if (r.ok) ok.push(r.connection);
+      else problems.push(r.reason);
+    }
+    return { ok, problems };
+  }
+
+  /** Metadata through the bootstrap name from every client host: every broker at `<zonal name>:<port>` (or `expectName`). */
+  async metadataCheck(expectName: (b: BrokerFacts) => string): Promise<Check> {
+    const expected = this.topology.brokers.map((b) => `${b.id}@${expectName(b)}:${b.nlbPort}`).join(' ');
+    const wrong: string[] = [];
+    for (const client of this.topology.clients) {
+      const md = await this.clients.metadata(client);
+      const seen = [...md.brokers]
+        .sort((a, b) => a.id - b.id)
+        .map((b) => `${b.id}@${b.name}`)
+        .join(' ');
+      if (seen !== expected) wrong.push(`${client.azId}: ${seen}`);
+    }
+    return check(
+      `metadata via ${this.clients.bootstrapServers}`,
+      wrong.length === 0,
+      wrong.length === 0 ? `${expected} (from ${this.topology.clients.length} client AZs)` : `expected ${expected}; ${wrong.join('; ')}`,
+    );
+  }
+
+  /**
+   * Produces to one partition per broker (each led by that broker) from the first client, reads
+   * everything back from the last client: all of it, in order per partition, nothing twice.
+   */
+  async produceConsume(topic: string, perPartition: number): Promise<{ check: Check; produced: number; consumed: number; leaders: Map<number, number>; connections: LoggedConnection[] }> {
+    const leaders = await this.cluster.createTopic(topic);
+    const mark = this.haproxy.logMark();
+    const producer = this.topology.clients[0]!;
+    const consumer = this.topology.clients[this.topology.clients.length - 1]!;
+    const sent = new Map<number, string[]>();
+    for (const partition of leaders.keys()) {
+      const values = Array.from({ length: perPartition }, (_, i) => `${topic}-p${partition}-m${i}`);
+      await this.clients.produce(producer, topic, partition, values);
+      sent.set(partition, values);
+    }
+    const messages = await this.clients.consume(consumer, topic);
+    const problems: string[] = [];
+    let consumed = 0;
+    for (const [partition, values] of sent) {
+      const got = messages.filter((m) => m.partition === partition);
+      const inOrder = got.every((m, i) => m.value === values[i] && (i === 0 || m.offset > got[i - 1]!.offset));
+      if (got.length !== values.length || !inOrder) problems.push(`partition ${partition}: ${got.length}/${values.length}${inOrder ? '' : ', out of order'}`);
+      consumed += Math.min(got.length, values.length);
+    }
+    const produced = perPartition * leaders.size;
+    const stray = messages.filter((m) => !sent.has(m.partition)).length;
+    if (stray > 0) problems.push(`${stray} messages from unknown partitions`);
+    return {
+      check: check(
+        `produce ${producer.azId} → consume ${consumer.azId} (${topic})`,
+        problems.length === 0 && consumed === produced,
+        problems.length === 0 ? `${consumed}/${produced} messages, ${leaders.size} partitions led by ${[...leaders.values()].join(', ')}, in order` : problems.join('; '),
+      ),
+      produced,
+      consumed,
+      leaders,
+      connections: this.haproxy.connectionsSince(mark),
+    };
+  }
+
+  /** Brokers whose own NLB listener carried a client connection to them, and whose target is healthy. */
+  async reachable(connections: readonly LoggedConnection[]): Promise<{ reached: BrokerFacts[]; missing: string[] }> {
+    const status = await this.haproxy.serverStatus();
+    const { ok } = this.classified(connections);
+    const reached: BrokerFacts[] = [];
+    const missing: string[] = [];
+    for (const b of this.topology.brokers) {
+      const through = ok.some((c) => c.kind === 'broker' && c.listenerBrokerId === b.id && c.brokerId === b.id);
+      const healthy = status.filter((s) => s.server === b.host).every((s) => s.status === 'UP');
+      if (through && healthy) reached.push(b);
+      else missing.push(`${b.id}${through ? '' : ' (no connection through its port)'}${healthy ? '' : ' (unhealthy)'}`);
+    }
+    return { reached, missing };
+  }
+
+  /** Every broker listener forwarded only to its own broker; every connection placed on the AZ map. */
+  routingCheck(connections: readonly LoggedConnection[]): Check {
+    const { ok, problems } = this.classified(connections);
+    const misrouted = ok.filter((c) => c.kind === 'broker' && c.listenerBrokerId !== c.brokerId);
+    const all = [...problems, ...misrouted.map((c) => `port of ${c.listenerBrokerId} went to ${c.brokerId}`)];
+    return check(
+      'each broker port reaches only its broker',
+      all.length === 0 && ok.length > 0,
+      all.length === 0 ? `${ok.filter((c) => c.kind === 'broker').length} broker and ${ok.filter((c) => c.kind === 'bootstrap').length} bootstrap connections` : all.slice(0, 3).join('; '),
+    );
+  }
+
+  /** Client sessions from every client host in parallel; each reads the last message of every partition. */
+  async sessions(topic: string, perClient: number): Promise<{ summary: CrossAzSummary; problems: string[]; failed: number }> {
+    const mark = this.haproxy.logMark();
+    let failed = 0;
+    await Promise.all(
+      this.topology.clients.map(async (client: Client) => {
+        for (let i = 0; i < perClient; i++) {
+          const r = await this.clients.kcat(client, ['-C', '-t', topic, '-o', '-1', '-e', '-q']);
+          if (r.code !== 0) failed++;
+        }
+      }),
+    );
+    const { ok, problems } = this.classified(this.haproxy.connectionsSince(mark));
+    return { summary: summarize(ok), problems, failed };
+  }
+
+  /** A client host reaches the brokers' own addresses only through the endpoint, never directly. */
+  async isolationCheck(): Promise<Check> {
+    const client = this.topology.clients[0]!;
+    const broker = this.topology.brokers[0]!;
+    const ns = this.network.clients.get(`${client.consumer}/${client.azId}`)!;
+    const target = this.topology.backends.flatMap((b) => b.servers).find((s) => s.name === broker.host)!;
+    const r = await run('ip', ['netns', 'exec', ns, 'kcat', '-L', '-m', '3', '-b', `${target.address}:${target.port}`], { timeoutMs: 20_000 });
+    return check('consumer VPC reaches brokers only via the endpoint', r.code !== 0, `${client.azId} → ${target.address}:${target.port} directly: ${r.code === 0 ? 'reachable' : 'unreachable'}`);
+  }
+}
+
+/** Adds a broker to a spec copy, in the AZ of the first broker, next to it: the one-line change of a scale-out. */
+function addBroker(spec: SpecCopy, brokers: readonly BrokerFacts[]): { id: number; azId: string; privateIp: string } {
+  const doc = parseDocument(readFileSync(spec.specPath, 'utf8'));
+  const first = brokers[0]!;
+  const id = (brokers.length + 1) * 100 + 1;
+  const taken = new Set(brokers.map((b) => b.privateIp));
+  const octets = first.privateIp.split('.').map(Number);
+  do octets[3]!++;
+  while (taken.has(octets.join('.')));
+  const broker = { id, azId: first.azId, instanceId: `i-${id.toString(16).padStart(17, '0')}`, privateIp: octets.join('.') };
+  const withInstance = doc.getIn(['provider', 'targetType']) === 'ip' ? { ...broker, instanceId: undefined } : broker;
+  doc.addIn(['brokers'], doc.createNode(JSON.parse(JSON.stringify(withInstance))));
+  writeFileSync(spec.specPath, doc.toString());
+  return broker;
+}
+
+const TERRAFORM_KEPT = ['aws_lb', 'aws_lb_listener', 'aws_lb_target_group', 'aws_lb_target_group_attachment', 'aws_vpc_endpoint_service'];
+
+/** Resources of the old provider stack that the new one changes or drops (Terraform would touch them). */
+function changedResources(before: string, after: string): string[] {
+  const a = JSON.parse(readFileSync(before, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+  const b = JSON.parse(readFileSync(after, 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+  const strip = (r: unknown): string => JSON.stringify(r, (k, v: unknown) => (k === '//' ? undefined : v));
+  return TERRAFORM_KEPT.flatMap((type) =>
+    Object.entries(a.resource[type] ?? {})
+      .filter(([name, r]) => strip(b.resource[type]?.[name]) !== strip(r))
+      .map(([name]) => `${type}.${name}`),
+  );
+}
+
+/**
+ * Runs every scenario and returns the checks; an error that stops the run becomes a failed check,
+ * after the ones that ran.
+ */
+export async function verify(options: VerifyOptions): Promise<VerifyResult> {
+  const checks: Check[] = [];
+  const add = (c: Check): void => {
+    checks.push(c);
+    options.log(`${c.passed ? 'pass' : 'FAIL'}: ${c.name}: ${c.detail}`);
+  };
+  try {
+    return await scenarios(options, checks, add);
+  } catch (error) {
+    add(check('the twin runs to the end', false, error instanceof Error ? error.message : String(error)));
+    return { checks, details: [checksTable(checks)], summary: ['twin: stopped early, see the failed check'] };
+  }
+}
+
+async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check) => void): Promise<VerifyResult> {
+  const { log, supervisor, workDir } = options;
+  const perClient = options.sessionsPerClient ?? 40;
+  const perPartition = options.messagesPerPartition ?? 100;
+  const details: string[] = [];
+
+  log('kafka: fetching jars (cached after the first run)');
+  const libs = await kafkaLibs();
+
+  // The spec as given.
+  const spec = copySpec(options.specPath, join(workDir, 'spec'));
+  const out = join(workDir, 'synth');
+  log(`synth: ${options.specPath} → ${out}`);
+  await synth(spec, out);
+  const exposure = readExposure(spec, out);
+  const sections = await renderListenerSections(out, join(workDir, 'listeners'), exposure.brokers.map((b) => b.host));
+  add(check('Ansible role renders every listener section', sections.size === exposure.brokers.length, `${sections.size} brokers (tools/ansible kafka-listeners.yml)`));
+
+  let twin = await Twin.up(exposure, sections, libs, join(workDir, 'run'), supervisor, log);
+  let reachLine = '';
+  let messagesLine = '';
+  let zonal: CrossAzSummary | undefined;
+  let shared: CrossAzSummary | undefined;
+  try {
+    const status = await twin.haproxy.serverStatus();
+    const up = status.filter((r) => r.status === 'UP').length;
+    add(
+      check(
+        'NLB targets healthy (TCP checks on the target port)',
+        up === status.length && up > 0,
+        `${up}/${status.length} targets up in ${twin.topology.backends.length} target groups behind ${twin.topology.frontends.length} listeners`,
+      ),
+    );
+    add(await twin.isolationCheck());
+    add(await twin.metadataCheck((b) => b.advertisedName));
+    const pc = await twin.produceConsume('twin-zonal', perPartition);
+    add(pc.check);
+    messagesLine = `messages produced/consumed ${pc.produced}/${pc.consumed}`;
+    const reach = await twin.reachable(pc.connections);
+    add(check('brokers reachable through their own NLB port', reach.missing.length === 0, reach.missing.length === 0 ? twin.topology.brokers.map((b) => `${b.id}:${b.nlbPort}`).join(', ') : `not: ${reach.missing.join(', ')}`));
+    reachLine = `brokers reachable ${reach.reached.length}/${twin.topology.brokers.length}`;
+
+    log(`sessions: ${perClient} per client host with the zonal names as generated`);
+    const z = await twin.sessions('twin-zonal', perClient);
+    zonal = z.summary;
+    add(twin.routingCheck(twin.haproxy.connectionsSince(0)));
+    add(
+      check(
+        'no needless cross-AZ hop with zonal names',
+        z.failed === 0 && z.problems.length === 0 && zonal.all.total > 0 && zonal.all.crossed === 0,
+        `${zonal.all.crossed}/${zonal.all.total} broker connections${z.failed ? `, ${z.failed} sessions failed` : ''}${z.problems.length ? `, ${z.problems[0]}` : ''}`,
+      ),
+    );
+
+    // The design the zonal names replace: every broker advertises the shared name.
+    const sharedSections = new Map(
+      twin.topology.brokers.map((b) => [b.host, advertiseSharedName(sections.get(b.host)!, b.advertisedName, b.bootstrapServers.split(':')[0]!)] as const),
+    );
+    log('kafka: restarting the brokers advertising the shared name');
+    await twin.cluster.stop();
+    twin.cluster.start(sharedSections);
+    await twin.cluster.waitReady();
+    await twin.cluster.waitLeaders('twin-zonal', pc.leaders);
+    await twin.haproxy.waitHealthy();
+    add(await twin.metadataCheck((b) => b.bootstrapServers.split(':')[0]!));
+    log(`sessions: ${perClient} per client host with the shared name`);
+    const s = await twin.sessions('twin-zonal', perClient);
+    shared = s.summary;
+    add(
+      check(
+        'shared name: the twin sees needless cross-AZ hops',
+        s.failed === 0 && s.problems.length === 0 && shared.all.crossed > 0,
+        `${shared.all.crossed}/${shared.all.total} broker connections${s.failed ? `, ${s.failed} sessions failed` : ''}`,
+      ),
+    );
+  } finally {
+    await twin.down();
+  }
+
+  // Scale-out: one more broker in the spec, synth with the lockfile the first synth left.
+  const scaleFrom = checks.length;
+  const addScale = (c: Check): void => add({ ...c, name: `scale-out: ${c.name}` });
+  const grownSpec = copySpec(spec.specPath, join(workDir, 'scale-out', 'spec'));
+  const added = addBroker(grownSpec, exposure.brokers);
+  const grownOut = join(workDir, 'scale-out', 'synth');
+  log(`scale-out: broker ${added.id} (${added.azId}, ${added.privateIp}) → synth ${grownOut}`);
+  await synth(grownSpec, grownOut);
+  const grown = readExposure(grownSpec, grownOut);
+  const moved = exposure.brokers.filter((b) => grown.brokers.find((g) => g.id === b.id)?.nlbPort !== b.nlbPort);
+  const newcomer = grown.brokers.find((b) => b.id === added.id);
+  const oldPorts = new Set([...exposure.brokers.map((b) => b.nlbPort), ...exposure.provider.loadBalancers.flatMap((lb) => lb.listeners.map((l) => l.port))]);
+  addScale(
+    check(
+      'existing brokers keep their ports',
+      moved.length === 0,
+      moved.length === 0 ? exposure.brokers.map((b) => `${b.id}:${b.nlbPort}`).join(', ') + ' unchanged' : `moved: ${moved.map((b) => b.id).join(', ')}`,
+    ),
+  );
+  addScale(
+    check(
+      `broker ${added.id} gets a new port`,
+      newcomer !== undefined && !oldPorts.has(newcomer.nlbPort),
+      newcomer ? `${added.id}:${newcomer.nlbPort}, advertised ${newcomer.advertisedName}:${newcomer.nlbPort}` : 'not in the Ansible inventory',
+    ),
+  );
+  const touched = changedResources(join(out, 'stacks', 'provider', 'cdk.tf.json'), join(grownOut, 'stacks', 'provider', 'cdk.tf.json'));
+  addScale(check('existing NLB resources untouched', touched.length === 0, touched.length === 0 ? `${TERRAFORM_KEPT.join(', ')} of the old brokers identical` : touched.join(', ')));
+
+  const grownSections = await renderListenerSections(grownOut, join(workDir, 'scale-out', 'listeners'), grown.brokers.map((b) => b.host));
+  let scaleReach = '';
+  twin = await Twin.up(grown, grownSections, libs, join(workDir, 'scale-out', 'run'), supervisor, log);
+  try {
+    addScale(await twin.metadataCheck((b) => b.advertisedName));
+    const pc = await twin.produceConsume('twin-scale-out', perPartition);
+    addScale(pc.check);
+    const reach = await twin.reachable(pc.connections);
+    const newcomerReached = reach.reached.some((b) => b.id === added.id);
+    addScale(
+      check(
+        `broker ${added.id} reachable through port ${newcomer?.nlbPort}`,
+        newcomerReached && reach.missing.length === 0,
+        `brokers reachable ${reach.reached.length}/${twin.topology.brokers.length}${reach.missing.length ? `; not: ${reach.missing.join(', ')}` : ''}`,
+      ),
+    );
+    addScale(twin.routingCheck(pc.connections));
+    scaleReach = `${reach.reached.length}/${twin.topology.brokers.length}`;
+  } finally {
+    await twin.down();
+  }
+
+  const scalePassed = checks.slice(scaleFrom).every((c) => c.passed);
+  if (zonal && shared) details.push(crossAzTable(zonal, shared));
+  details.push(checksTable(checks));
+  return {
+    checks,
+    details,
+    summary: [
+      reachLine,
+      messagesLine,
+      ...(zonal && shared ? [crossAzLine(zonal, shared)] : []),
+      `scale-out: ${scalePassed ? 'passed' : 'FAILED'} (broker ${added.id} on port ${newcomer?.nlbPort ?? '?'}, brokers reachable ${scaleReach})`,
+    ],
+  };
+}
