@@ -56,7 +56,7 @@ describe('buildPlan', () => {
         region: 'eu-west-1',
         vpcId: 'vpc-0c1b2c3d4e5f60001',
         subnets: { 'euw1-az1': 'subnet-0c1b2c3d4e5f60011' },
-        allowedSecurityGroupIds: ['sg-0c1b2c3d4e5f60021'],
+        allowedCidrs: ['10.30.0.0/16'],
       });
     });
     expect(plan.consumers.map((c) => [c.name, c.stackName, c.crossRegion])).toEqual([
