@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Document, parseDocument } from 'yaml';
-import { AllocationChange, allocatePorts, EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
-import { buildPlan, ExposurePlan, portPolicyOf, PreparedPlan } from '@kafka-privatelink/plan';
+import { AllocationChange, EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
+import { ExposurePlan, planWithLock, PreparedPlan } from '@kafka-privatelink/plan';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
 
 /** The example spec (brokers 101/201/301 in apse1-az1..3), optionally edited as a YAML document. */
@@ -19,13 +19,8 @@ export interface TestPlan {
 
 /** Spec text → plan, allocating ports on top of a previous lock like synth does. */
 export function planOf(specText: string, previous: PortLock = EMPTY_LOCK): TestPlan {
-  const spec = parseSpec(specText, 'coban.yaml');
-  const { lock, changes } = allocatePorts(
-    spec.brokers.map((b) => ({ id: b.id, listener: spec.kafka.clientListener.name })),
-    portPolicyOf(spec),
-    previous,
-  );
-  return { plan: buildPlan(spec, lock), lock, changes };
+  const { plan, lock, changes } = planWithLock(parseSpec(specText, 'coban.yaml'), previous);
+  return { plan, lock, changes };
 }
 
 /** The example as committed: every broker already in the lock, so no changes. */

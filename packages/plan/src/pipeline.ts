@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import {
   AllocationChange,
+  AllocationResult,
   allocatePorts,
   assertLockUnchanged,
   EMPTY_LOCK,
   parseLockfile,
+  PortLock,
   serializeLockfile,
 } from '@kafka-privatelink/port-allocation';
 import { loadSpec, lockfilePathFor, Spec } from '@kafka-privatelink/spec';
@@ -27,6 +29,17 @@ export interface PrepareOptions {
   readonly frozenLockfile?: boolean;
 }
 
+export interface PlanWithLock extends AllocationResult {
+  readonly plan: ExposurePlan;
+}
+
+/** Allocates ports for the spec's brokers on top of `previous` and builds the plan. Pure. */
+export function planWithLock(spec: Spec, previous: PortLock = EMPTY_LOCK): PlanWithLock {
+  const listener = spec.kafka.clientListener.name;
+  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous);
+  return { ...result, plan: buildPlan(spec, result.lock) };
+}
+
 /** Spec file + lockfile → plan. Reads files, writes none; every error names what is wrong. */
 export function preparePlan(specPath: string, options: PrepareOptions = {}): PreparedPlan {
   const spec = loadSpec(specPath);
@@ -34,14 +47,13 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
   const policy = portPolicyOf(spec);
   const previousText = existsSync(lockfilePath) ? readFileSync(lockfilePath, 'utf8') : undefined;
   const previous = previousText === undefined ? EMPTY_LOCK : parseLockfile(previousText, policy, lockfilePath);
-  const listener = spec.kafka.clientListener.name;
-  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), policy, previous);
+  const result = planWithLock(spec, previous);
   if (options.frozenLockfile) assertLockUnchanged(result, previousText, lockfilePath);
   const lockfileText = serializeLockfile(result.lock);
   return {
     specPath,
     spec,
-    plan: buildPlan(spec, result.lock),
+    plan: result.plan,
     lockfilePath,
     lockfileText,
     lockfileChanged: lockfileText !== previousText,

@@ -2,21 +2,16 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { allocatePorts, FrozenLockfileError } from '@kafka-privatelink/port-allocation';
+import { FrozenLockfileError } from '@kafka-privatelink/port-allocation';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
-import { buildPlan, portPolicyOf, preparePlan } from './index';
+import { planWithLock, preparePlan } from './index';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 
 function planOf(edit: (spec: Record<string, any>) => void = () => undefined) {
   const data = parse(exampleText);
   edit(data);
-  const spec = parseSpec(stringify(data), 'spec.yaml');
-  const { lock } = allocatePorts(
-    spec.brokers.map((b) => ({ id: b.id, listener: spec.kafka.clientListener.name })),
-    portPolicyOf(spec),
-  );
-  return buildPlan(spec, lock);
+  return planWithLock(parseSpec(stringify(data), 'spec.yaml')).plan;
 }
 
 describe('buildPlan', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
-import { allocatePorts, EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
-import { buildPlan, ExposurePlan, portPolicyOf } from '@kafka-privatelink/plan';
+import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
+import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
 import { addConsumerStacks } from '../src';
@@ -20,10 +20,8 @@ export interface Planned {
 /** YAML text → spec → port allocation (over `previous`) → plan: the pipeline the app runs. */
 export function planOf(spec: SpecDoc | string, previous: PortLock = EMPTY_LOCK): Planned {
   const text = typeof spec === 'string' ? spec : stringify(spec);
-  const parsed = parseSpec(text, 'test.yaml');
-  const requests = parsed.brokers.map((b) => ({ id: b.id, listener: parsed.kafka.clientListener.name }));
-  const { lock } = allocatePorts(requests, portPolicyOf(parsed), previous);
-  return { plan: buildPlan(parsed, lock), lock };
+  const { plan, lock } = planWithLock(parseSpec(text, 'test.yaml'), previous);
+  return { plan, lock };
 }
 
 /** Synthesized Terraform JSON of one stack. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
-import { allocatePorts, EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
-import { buildPlan, ExposurePlan, portPolicyOf } from '@kafka-privatelink/plan';
+import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
+import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
 import { ProviderStack } from '../src';
 
@@ -20,14 +20,8 @@ export function editYaml(edit: SpecEdit, text = EXAMPLE_YAML): string {
 
 /** Spec text → plan, through the real pipeline: validation, port allocation against `previous`, plan. */
 export function planFromYaml(text: string, previous: PortLock = EMPTY_LOCK): { plan: ExposurePlan; lock: PortLock } {
-  const spec = parseSpec(text, 'spec.yaml');
-  const listener = spec.kafka.clientListener.name;
-  const { lock } = allocatePorts(
-    spec.brokers.map((b) => ({ id: b.id, listener })),
-    portPolicyOf(spec),
-    previous,
-  );
-  return { plan: buildPlan(spec, lock), lock };
+  const { plan, lock } = planWithLock(parseSpec(text, 'spec.yaml'), previous);
+  return { plan, lock };
 }
 
 export interface Block {
