@@ -2,8 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { VpcEndpointConnectionAccepter } from '@cdktf/provider-aws/lib/vpc-endpoint-connection-accepter';
 import { ACCEPTANCE_STACK, CONSUMER_OUTPUTS, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { CLUSTER_TAG, configureBackend, remoteState } from '@kafka-privatelink/provider';
-import { accountProvider } from './aws-provider';
+import { accountProvider, CLUSTER_TAG, configureBackend, remoteState } from '@kafka-privatelink/provider';
 import { shardKey, terraformKey } from './terraform-names';
 
 export interface AcceptanceStackProps {

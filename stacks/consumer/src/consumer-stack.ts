@@ -17,8 +17,13 @@ import {
   PROVIDER_STACK,
   ShardPlan,
 } from '@kafka-privatelink/plan';
-import { CLUSTER_TAG, configureBackend, MAX_INBOUND_RULES_PER_SECURITY_GROUP, remoteState } from '@kafka-privatelink/provider';
-import { accountProvider } from './aws-provider';
+import {
+  accountProvider,
+  CLUSTER_TAG,
+  configureBackend,
+  MAX_INBOUND_RULES_PER_SECURITY_GROUP,
+  remoteState,
+} from '@kafka-privatelink/provider';
 import { shardKey, terraformKey } from './terraform-names';
 
 export interface ConsumerStackProps {

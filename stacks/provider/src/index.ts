@@ -1,3 +1,4 @@
+export * from './aws-provider';
 export * from './backend';
 export * from './nlb-shard';
 export * from './provider-stack';

@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BrokerPlan, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
+import { accountProvider } from './aws-provider';
 import { configureBackend } from './backend';
 import { NlbShard } from './nlb-shard';
 import { ref } from './terraform-ref';
@@ -32,12 +32,11 @@ export class ProviderStack extends TerraformStack {
     super(scope, PROVIDER_STACK);
     const { plan } = props;
     const p = plan.provider;
-    new AwsProvider(this, 'aws', {
+    accountProvider(this, {
+      account: p.account,
       region: p.region,
-      // Refuses to run with credentials of any other account, whatever the environment holds.
-      allowedAccountIds: [p.account],
-      ...(p.assumeRoleArn ? { assumeRole: [{ roleArn: p.assumeRoleArn }] } : {}),
-      defaultTags: [{ tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster } }],
+      assumeRoleArn: p.assumeRoleArn,
+      tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster },
     });
     configureBackend(this, { plan, stackName: PROVIDER_STACK, outdir: props.outdir });
 
