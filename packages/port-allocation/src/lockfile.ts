@@ -33,18 +33,52 @@ export function serializeLockfile(lock: PortLock): string {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** How many object keys a valid JSON text spells out (a string followed by a colon). */
+function countKeys(text: string): number {
+  let keys = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '"') continue;
+    for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    let j = i + 1;
+    while (j < text.length && ' \t\r\n'.includes(text[j])) j++;
+    if (text[j] === ':') keys++;
+  }
+  return keys;
+}
+
+const countParsedKeys = (value: unknown): number =>
+  Array.isArray(value)
+    ? value.reduce((n: number, v) => n + countParsedKeys(v), 0)
+    : isRecord(value)
+      ? Object.values(value).reduce((n: number, v) => n + 1 + countParsedKeys(v), 0)
+      : 0;
+
+/**
+ * JSON.parse keeps the last of two equal keys silently, and a git merge of two branches that each
+ * added a broker can produce exactly that. When the text has more keys than the parsed value, or
+ * is not JSON at all, the YAML parser (which reads JSON and reports duplicates and syntax errors
+ * with positions) says what is wrong.
+ */
+function readJson(text: string, source: string): unknown {
+  try {
+    const data: unknown = JSON.parse(text);
+    if (countKeys(text) === countParsedKeys(data)) return data;
+  } catch {
+    // reported below, with the parser that gives reasons
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new LockfileError(source, doc.errors.map((e) => `not valid JSON: ${e.message.split('\n')[0]}`));
+  }
+  return doc.toJS();
+}
+
 /**
  * Parses and checks a lockfile against the policy. Every problem is reported, none is repaired:
  * a lockfile that a merge or a hand edit made inconsistent must be fixed by a person.
  */
 export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfile'): PortLock {
-  // The YAML parser reads JSON and, unlike JSON.parse, reports duplicate keys, which is what a
-  // git merge of two branches that each added a broker can produce.
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new LockfileError(source, doc.errors.map((e) => `not valid JSON: ${e.message.split('\n')[0]}`));
-  }
-  const data: unknown = doc.toJS();
+  const data = readJson(text, source);
   const problems: string[] = [];
   if (!isRecord(data)) throw new LockfileError(source, ['expected a JSON object at the top level']);
 

@@ -64,7 +64,7 @@ describe('synth', () => {
     expect(tree(out)).toEqual(first);
   }, 60_000);
 
-  it('writes the same bytes with and without cdktf\'s token stack traces', () => {
+  it('writes the same bytes with and without the synth speed-ups', () => {
     const { spec, out } = scratch();
     expect(runApp(spec, out).status).toBe(0);
     const fast = tree(out);
