@@ -1,0 +1,205 @@
+import type { NxSummary } from './nx';
+import { slope, Summary } from './stats';
+import type { SynthOutput } from './synth-output';
+
+export interface CaseResult {
+  /** e.g. `floor`, `example`, `1000×10` */
+  readonly name: string;
+  readonly kind: 'floor' | 'example' | 'generated';
+  readonly brokers?: number;
+  readonly consumers?: number;
+  /** Measured runs, not counting the warm-up run. */
+  readonly runs: number;
+  readonly wallMs?: Summary;
+  readonly peakRssMiB?: Summary;
+  /** User + system CPU time of the child. */
+  readonly cpuMs?: Summary;
+  readonly output?: SynthOutput;
+  /** Why the case could not be measured, on one line. */
+  readonly error?: string;
+}
+
+/** A case with its figures set against the floor's. */
+export interface CaseRow extends CaseResult {
+  readonly wallToFloor?: number;
+  readonly peakRssToFloor?: number;
+  /** (median wall − floor's median wall) / brokers. */
+  readonly msPerBrokerAboveFloor?: number;
+}
+
+export interface NxStep {
+  readonly label: string;
+  readonly command: string;
+  readonly wallMs: number;
+  readonly exitCode: number | null;
+  readonly summary: NxSummary;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly detail: string;
+}
+
+/** Example spec wall time, as a multiple of the floor's. */
+export const EXAMPLE_MAX_TO_FLOOR = 1.5;
+export const BIG_CASE = { brokers: 1000, consumers: 10 } as const;
+export const BIG_MAX_WALL_MS = 5000;
+export const BIG_MAX_PEAK_RSS_MIB = 1024;
+/** Brokers at which the cost per broker is compared. */
+export const GROWTH_POINTS = [49, 300, 1000] as const;
+/** How much dearer a broker may get from the lower to the upper range and still count as constant. */
+export const GROWTH_MAX_RATIO = 1.5;
+
+const measured = (c: CaseResult): c is CaseResult & { wallMs: Summary; peakRssMiB: Summary } =>
+  c.wallMs !== undefined && c.peakRssMiB !== undefined;
+
+export function againstFloor(cases: readonly CaseResult[], floor: CaseResult): CaseRow[] {
+  if (!measured(floor)) return [...cases];
+  return cases.map((c) => {
+    if (!measured(c)) return c;
+    return {
+      ...c,
+      wallToFloor: c.wallMs.median / floor.wallMs.median,
+      peakRssToFloor: c.peakRssMiB.median / floor.peakRssMiB.median,
+      ...(c.brokers ? { msPerBrokerAboveFloor: (c.wallMs.median - floor.wallMs.median) / c.brokers } : {}),
+    };
+  });
+}
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(2);
+const mib = (value: number): string => value.toFixed(0);
+const times = (ratio: number | undefined): string => (ratio === undefined ? '–' : `${ratio.toFixed(2)}×`);
+const sizeOf = (c: CaseResult, brokers: number, consumers: number) => c.kind === 'generated' && c.brokers === brokers && c.consumers === consumers;
+const notMeasured = (what: string, c: CaseResult | undefined): string => `${what} not measured${c?.error ? `: ${c.error}` : ''}`;
+
+export function evaluateTargets(rows: readonly CaseRow[], synthAgain: NxStep | undefined, servedFromCache: boolean): Target[] {
+  const targets: Target[] = [];
+  const floor = rows.find((r) => r.kind === 'floor');
+  const example = rows.find((r) => r.kind === 'example');
+
+  const exampleName = `example spec wall ≤ ${EXAMPLE_MAX_TO_FLOOR}× floor`;
+  if (floor?.wallMs && example?.wallMs && example.wallToFloor !== undefined) {
+    targets.push({
+      name: exampleName,
+      pass: example.wallToFloor <= EXAMPLE_MAX_TO_FLOOR,
+      detail: `${seconds(example.wallMs.median)} s = ${times(example.wallToFloor)} floor (${seconds(floor.wallMs.median)} s)`,
+    });
+  } else targets.push({ name: exampleName, pass: false, detail: notMeasured('example or floor', example?.error ? example : floor) });
+
+  const big = rows.find((r) => sizeOf(r, BIG_CASE.brokers, BIG_CASE.consumers));
+  const bigName = `${BIG_CASE.brokers}×${BIG_CASE.consumers}`;
+  if (big?.wallMs && big.peakRssMiB) {
+    targets.push({
+      name: `${bigName} wall < ${seconds(BIG_MAX_WALL_MS)} s`,
+      pass: big.wallMs.median < BIG_MAX_WALL_MS,
+      detail: `median ${seconds(big.wallMs.median)} s (max ${seconds(big.wallMs.max)} s)`,
+    });
+    targets.push({
+      name: `${bigName} peak RSS < ${BIG_MAX_PEAK_RSS_MIB} MiB`,
+      pass: big.peakRssMiB.max < BIG_MAX_PEAK_RSS_MIB,
+      detail: `max ${mib(big.peakRssMiB.max)} MiB (median ${mib(big.peakRssMiB.median)} MiB)`,
+    });
+  } else {
+    targets.push({ name: `${bigName} wall < ${seconds(BIG_MAX_WALL_MS)} s`, pass: false, detail: notMeasured(bigName, big) });
+    targets.push({ name: `${bigName} peak RSS < ${BIG_MAX_PEAK_RSS_MIB} MiB`, pass: false, detail: notMeasured(bigName, big) });
+  }
+
+  const consumerCounts = [...new Set(rows.filter((r) => r.kind === 'generated').map((r) => r.consumers!))].sort((a, b) => a - b);
+  for (const consumers of consumerCounts) {
+    const [low, mid, high] = GROWTH_POINTS.map((brokers) => rows.find((r) => sizeOf(r, brokers, consumers)));
+    const name = `ms/broker constant ${GROWTH_POINTS[0]}→${GROWTH_POINTS[2]} brokers (${consumers} consumer${consumers === 1 ? '' : 's'})`;
+    if (!low?.wallMs || !mid?.wallMs || !high?.wallMs || !low.peakRssMiB || !mid.peakRssMiB || !high.peakRssMiB) {
+      targets.push({ name, pass: false, detail: notMeasured('a growth point', [low, mid, high].find((c) => c?.error)) });
+      continue;
+    }
+    const point = (c: CaseResult, y: Summary) => ({ x: c.brokers!, y: y.median });
+    const lower = slope(point(low, low.wallMs), point(mid, mid.wallMs));
+    const upper = slope(point(mid, mid.wallMs), point(high, high.wallMs));
+    const kibLower = slope(point(low, low.peakRssMiB), point(mid, mid.peakRssMiB)) * 1024;
+    const kibUpper = slope(point(mid, mid.peakRssMiB), point(high, high.peakRssMiB)) * 1024;
+    targets.push({
+      name,
+      pass: upper <= GROWTH_MAX_RATIO * lower,
+      detail:
+        `marginal ${lower.toFixed(2)} ms/broker (${low.brokers}→${mid.brokers}), ${upper.toFixed(2)} ms/broker (${mid.brokers}→${high.brokers}), ` +
+        `at most ${GROWTH_MAX_RATIO}× allowed; memory ${kibLower.toFixed(0)} → ${kibUpper.toFixed(0)} KiB/broker`,
+    });
+  }
+
+  const cacheName = 'unchanged re-synth through Nx is a cache hit';
+  if (synthAgain) {
+    const tasks = synthAgain.summary.tasks.map((t) => `${t.task} [${t.note ?? 'ran'}]`).join(', ') || 'no task listed';
+    const fromCache = synthAgain.summary.readFromCache;
+    targets.push({
+      name: cacheName,
+      pass: servedFromCache,
+      detail:
+        `${tasks}; ` +
+        (fromCache ? `Nx read the output from the cache for ${fromCache.hits} out of ${fromCache.tasks} tasks` : 'Nx reported no cache read') +
+        ` (noop tasks count as misses); ${seconds(synthAgain.wallMs)} s`,
+    });
+  } else targets.push({ name: cacheName, pass: false, detail: 'not measured' });
+  return targets;
+}
+
+const spread = (s: Summary, format: (v: number) => string): string =>
+  s.samples.length === 1 ? format(s.median) : `${format(s.median)} (${format(s.min)}–${format(s.max)})`;
+
+export function casesTable(rows: readonly CaseRow[]): string {
+  const header = [
+    'case',
+    'brokers',
+    'consumers',
+    'stacks',
+    'resources',
+    'runs',
+    'wall s, median (min–max)',
+    'wall × floor',
+    'ms/broker above floor',
+    'peak RSS MiB, median (min–max)',
+    'RSS × floor',
+    'CPU s, median',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`];
+  for (const r of rows) {
+    const cells = [
+      r.name,
+      r.brokers ?? '–',
+      r.consumers ?? '–',
+      r.output?.stacks ?? '–',
+      r.output?.resources ?? '–',
+      r.runs,
+      ...(r.wallMs && r.peakRssMiB
+        ? [
+            spread(r.wallMs, seconds),
+            times(r.wallToFloor),
+            r.msPerBrokerAboveFloor === undefined ? '–' : r.msPerBrokerAboveFloor.toFixed(2),
+            spread(r.peakRssMiB, mib),
+            times(r.peakRssToFloor),
+            r.cpuMs ? seconds(r.cpuMs.median) : '–',
+          ]
+        : [`failed: ${(r.error ?? '').replaceAll('|', '\\|')}`, '', '', '', '', '']),
+    ];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function nxTable(steps: readonly NxStep[]): string {
+  const lines = ['| command | wall s | result |', '|---|---:|---|'];
+  for (const step of steps) {
+    const s = step.summary;
+    const result = [
+      step.exitCode === 0 ? 'ok' : `exit ${step.exitCode}`,
+      s.projects !== undefined ? `${s.projects} projects` : undefined,
+      s.failedTasks.length > 0 ? `failed: ${s.failedTasks.join(', ')}` : undefined,
+      s.cacheLine ? `Cache: ${s.cacheLine}` : undefined,
+      s.runDuration ? `Nx run duration ${s.runDuration}` : undefined,
+    ].filter((part) => part !== undefined);
+    lines.push(`| \`${step.command}\` (${step.label}) | ${seconds(step.wallMs)} | ${result.join('; ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export const targetLine = (t: Target): string => `${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`;

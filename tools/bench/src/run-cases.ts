@@ -1,0 +1,146 @@
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { lockfilePathFor } from '@kafka-privatelink/spec';
+import { stringify } from 'yaml';
+import { PeakRssMethod, RunResult, runMeasured } from './measure';
+import type { CaseResult } from './report';
+import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec } from './spec-generator';
+import { summarize } from './stats';
+import { readSynthOutput, SynthOutput } from './synth-output';
+
+/** A case whose warm-up run takes longer than this gets fewer measured runs. */
+const SLOW_RUN_MS = 10_000;
+const SLOW_CASE_MAX_RUNS = 3;
+
+export interface CaseSetup {
+  readonly name: string;
+  readonly kind: CaseResult['kind'];
+  readonly brokers?: number;
+  readonly consumers?: number;
+  readonly argv: readonly string[];
+  readonly specPath?: string;
+  /** The case's own scratch folder: its spec, lockfile and synth output. */
+  readonly dir: string;
+}
+
+export interface CasePaths {
+  readonly scratch: string;
+  readonly appArgv: readonly string[];
+  readonly floorScript: string;
+  readonly exampleSpec: string;
+}
+
+/** The floor first, then the example spec, then every generated size; specs written to `scratch`. */
+export function caseSetups({ scratch, appArgv, floorScript, exampleSpec }: CasePaths): CaseSetup[] {
+  const folder = (name: string) => {
+    const dir = join(scratch, name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  };
+  const setups: CaseSetup[] = [
+    { name: 'floor (AWS provider only)', kind: 'floor', argv: [...appArgv.slice(0, -1), floorScript], dir: folder('floor') },
+  ];
+
+  const exampleDir = folder('example');
+  const exampleCopy = join(exampleDir, basename(exampleSpec));
+  copyFileSync(exampleSpec, exampleCopy);
+  copyFileSync(lockfilePathFor(exampleSpec), lockfilePathFor(exampleCopy));
+  setups.push({ name: `example (${basename(exampleSpec)})`, kind: 'example', argv: appArgv, specPath: exampleCopy, dir: exampleDir });
+
+  for (const consumers of BENCH_CONSUMER_COUNTS) {
+    for (const brokers of BENCH_BROKER_COUNTS) {
+      const dir = folder(`${brokers}x${consumers}`);
+      const specPath = join(dir, 'bench.yaml');
+      const header = `# ${brokers} brokers, ${consumers} consumers: written by tools/bench for one bench run.\n`;
+      writeFileSync(specPath, header + stringify(generateSpec({ brokers, consumers })));
+      setups.push({ name: `${brokers}×${consumers}`, kind: 'generated', brokers, consumers, argv: appArgv, specPath, dir });
+    }
+  }
+  return setups;
+}
+
+/** An error as one table cell: the case's scratch folder shortened, whitespace folded. */
+const oneLine = (message: string, dir: string): string =>
+  message.replaceAll(`${dir}/`, '').replaceAll('kafka-privatelink: ', '').replace(/\s+/g, ' ').trim().slice(0, 240);
+
+interface CaseState {
+  readonly setup: CaseSetup;
+  readonly run: () => Promise<RunResult>;
+  readonly results: RunResult[];
+  runs: number;
+  output?: SynthOutput;
+  error?: string;
+}
+
+export interface RunCasesOptions {
+  /** Where the children run (the workspace root: `--import tsx` resolves from there). */
+  readonly root: string;
+  readonly runs: number;
+  readonly method: PeakRssMethod;
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Runs every case once to warm up (not counted: it writes the port lockfile and fills tsx's
+ * transpile cache, as any later synth finds them), then measures the cases in rounds, one run of
+ * each per round, so that a change in the machine's load shifts every case alike, the floor too.
+ * Stops early, returning undefined, when the floor itself cannot run.
+ */
+export async function runCases(setups: readonly CaseSetup[], { root, runs, method, log }: RunCasesOptions): Promise<CaseResult[] | undefined> {
+  const states: CaseState[] = setups.map((setup) => {
+    const outdir = join(setup.dir, 'out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+    delete env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE;
+    delete env.KAFKA_PRIVATELINK_SPEC;
+    if (setup.specPath) env.KAFKA_PRIVATELINK_SPEC = setup.specPath;
+    return {
+      setup,
+      results: [],
+      runs,
+      run: async () => {
+        rmSync(outdir, { recursive: true, force: true });
+        const result = await runMeasured(setup.argv, { cwd: root, env, method });
+        if (result.exitCode !== 0) throw new Error(`exit ${result.exitCode}: ${result.stderrTail.trim()}`);
+        return result;
+      },
+    };
+  });
+  const attempt = async (state: CaseState, what: string, step: (result: RunResult) => void) => {
+    try {
+      const result = await state.run();
+      log(`${state.setup.name} ${what}: ${(result.wallMs / 1000).toFixed(2)} s, CPU ${(result.cpuMs / 1000).toFixed(2)} s, ${(result.peakRssKiB / 1024).toFixed(0)} MiB`);
+      step(result);
+    } catch (error) {
+      log(`${state.setup.name} failed: ${(error as Error).message}`);
+      state.error = oneLine((error as Error).message, state.setup.dir);
+    } finally {
+      rmSync(join(state.setup.dir, 'out'), { recursive: true, force: true });
+    }
+  };
+
+  for (const state of states) {
+    await attempt(state, 'warm-up', (result) => {
+      state.output = readSynthOutput(join(state.setup.dir, 'out'));
+      if (result.wallMs > SLOW_RUN_MS) state.runs = Math.min(runs, SLOW_CASE_MAX_RUNS);
+    });
+    if (state.setup.kind === 'floor' && state.error) return undefined;
+  }
+  for (let round = 1; round <= runs; round++) {
+    for (const state of states.filter((s) => !s.error && s.results.length < s.runs)) {
+      await attempt(state, `run ${round}/${state.runs}`, (result) => state.results.push(result));
+    }
+  }
+
+  return states.map(({ setup, results, output, error }) => {
+    const base = { name: setup.name, kind: setup.kind, ...(setup.brokers !== undefined ? { brokers: setup.brokers, consumers: setup.consumers } : {}) };
+    if (error) return { ...base, runs: results.length, error };
+    return {
+      ...base,
+      runs: results.length,
+      wallMs: summarize(results.map((r) => r.wallMs)),
+      peakRssMiB: summarize(results.map((r) => r.peakRssKiB / 1024)),
+      cpuMs: summarize(results.map((r) => r.cpuMs)),
+      ...(output ? { output } : {}),
+    };
+  });
+}

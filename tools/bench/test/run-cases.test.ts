@@ -1,0 +1,43 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSpec } from '@kafka-privatelink/spec';
+import { caseSetups } from '../src/run-cases';
+import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS } from '../src/spec-generator';
+
+describe('caseSetups', () => {
+  let scratch: string;
+  beforeEach(() => (scratch = mkdtempSync(join(tmpdir(), 'bench-test-'))));
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  const setupsIn = (dir: string) =>
+    caseSetups({
+      scratch: dir,
+      appArgv: ['node', '--import', 'tsx', 'tools/app/src/main.ts'],
+      floorScript: 'tools/bench/src/floor-app.ts',
+      exampleSpec: join(__dirname, '..', '..', '..', 'examples', 'coban.yaml'),
+    });
+
+  it('runs the floor with the node flags and loader of the app', () => {
+    const [floor] = setupsIn(scratch);
+
+    expect(floor.kind).toBe('floor');
+    expect(floor.argv).toEqual(['node', '--import', 'tsx', 'tools/bench/src/floor-app.ts']);
+    expect(floor.specPath).toBeUndefined();
+  });
+
+  it('copies the example spec with its lockfile, so its synth allocates nothing', () => {
+    const example = setupsIn(scratch).find((s) => s.kind === 'example')!;
+
+    expect(existsSync(example.specPath!.replace(/\.yaml$/, '.ports-lock.json'))).toBe(true);
+  });
+
+  it('writes one spec per bench size, each of the size it is named for', () => {
+    const generated = setupsIn(scratch).filter((s) => s.kind === 'generated');
+
+    expect(generated.map((s) => s.name)).toEqual(BENCH_CONSUMER_COUNTS.flatMap((c) => BENCH_BROKER_COUNTS.map((b) => `${b}×${c}`)));
+    const small = generated.find((s) => s.brokers === 49 && s.consumers === 10)!;
+    const spec = parseSpec(readFileSync(small.specPath!, 'utf8'), small.specPath!);
+    expect([spec.brokers.length, spec.consumers.length]).toEqual([49, 10]);
+  });
+});
