@@ -1,9 +1,10 @@
-// One Jest configuration for every project: TypeScript through SWC (type-checking is the
-// separate `typecheck` target), Node environment.
+// One Jest configuration for every project: TypeScript transpiled file by file by ts-jest
+// (type-checking is the separate `typecheck` target), Node environment.
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+    // The tsconfig's isolatedModules makes ts-jest transpile each file alone, without type-checking.
+    '^.+\\.ts$': 'ts-jest',
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
