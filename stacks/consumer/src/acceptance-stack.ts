@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { VpcEndpointConnectionAccepter } from '@cdktf/provider-aws/lib/vpc-endpoint-connection-accepter';
 import { ACCEPTANCE_STACK, CONSUMER_OUTPUTS, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { accountProvider, CLUSTER_TAG, configureBackend, remoteState } from '@kafka-privatelink/provider';
+import { accountProvider, configureBackend, remoteState } from '@kafka-privatelink/provider';
 import { shardKey, terraformKey } from './terraform-names';
 
 export interface AcceptanceStackProps {
@@ -20,13 +20,7 @@ export class AcceptanceStack extends TerraformStack {
   constructor(scope: Construct, props: AcceptanceStackProps) {
     super(scope, ACCEPTANCE_STACK);
     const { plan, outdir } = props;
-    const p = plan.provider;
-    accountProvider(this, {
-      account: p.account,
-      region: p.region,
-      assumeRoleArn: p.assumeRoleArn,
-      tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster },
-    });
+    accountProvider(this, plan, plan.provider);
     configureBackend(this, { plan, stackName: ACCEPTANCE_STACK, outdir });
 
     const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, fromStack: ACCEPTANCE_STACK });

@@ -19,7 +19,6 @@ import {
 } from '@kafka-privatelink/plan';
 import {
   accountProvider,
-  CLUSTER_TAG,
   configureBackend,
   MAX_INBOUND_RULES_PER_SECURITY_GROUP,
   remoteState,
@@ -71,12 +70,7 @@ export class ConsumerStack extends TerraformStack {
     this.consumer = consumer;
     validate(plan, consumer);
 
-    accountProvider(this, {
-      account: consumer.account,
-      region: consumer.region,
-      assumeRoleArn: consumer.assumeRoleArn,
-      tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster },
-    });
+    accountProvider(this, plan, consumer);
     configureBackend(this, { plan, stackName: consumer.stackName, outdir });
     const providerState = remoteState(this, 'provider-state', {
       plan,

@@ -1,23 +1,25 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ExposurePlan } from '@kafka-privatelink/plan';
 
-export interface AccountProviderProps {
+/** Tag on every resource of every stack of a cluster, so its resources can be found in any account. */
+export const CLUSTER_TAG = 'kafka-privatelink:cluster';
+
+/** The account and region a stack deploys into: the provider's, or a consumer's. */
+export interface StackAccount {
   /** The only account the stack may touch: a wrong profile fails before any change. */
   readonly account: string;
   readonly region: string;
   /** @default - the caller's credentials, no role assumed */
   readonly assumeRoleArn?: string;
-  /** Tags on every resource. @default - none */
-  readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** The AWS provider of a stack that belongs to one account and region. */
-export function accountProvider(scope: Construct, props: AccountProviderProps): AwsProvider {
-  const tags = props.tags ?? {};
+/** The AWS provider of a stack of the cluster, tagging everything with the spec's tags and the cluster. */
+export function accountProvider(scope: Construct, plan: ExposurePlan, target: StackAccount): AwsProvider {
   return new AwsProvider(scope, 'aws', {
-    region: props.region,
-    allowedAccountIds: [props.account],
-    ...(props.assumeRoleArn ? { assumeRole: [{ roleArn: props.assumeRoleArn }] } : {}),
-    ...(Object.keys(tags).length > 0 ? { defaultTags: [{ tags: { ...tags } }] } : {}),
+    region: target.region,
+    allowedAccountIds: [target.account],
+    ...(target.assumeRoleArn ? { assumeRole: [{ roleArn: target.assumeRoleArn }] } : {}),
+    defaultTags: [{ tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster } }],
   });
 }

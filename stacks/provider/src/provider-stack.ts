@@ -6,9 +6,6 @@ import { configureBackend } from './backend';
 import { NlbShard } from './nlb-shard';
 import { ref } from './terraform-ref';
 
-/** Tag on every resource of the stack, naming the cluster it exposes. */
-export const CLUSTER_TAG = 'kafka-privatelink:cluster';
-
 export interface ProviderStackProps {
   readonly plan: ExposurePlan;
   /** The synth output folder (for local state paths). */
@@ -32,12 +29,7 @@ export class ProviderStack extends TerraformStack {
     super(scope, PROVIDER_STACK);
     const { plan } = props;
     const p = plan.provider;
-    accountProvider(this, {
-      account: p.account,
-      region: p.region,
-      assumeRoleArn: p.assumeRoleArn,
-      tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster },
-    });
+    accountProvider(this, plan, p);
     configureBackend(this, { plan, stackName: PROVIDER_STACK, outdir: props.outdir });
 
     const clientCidrs = clientCidrsOf(plan);
