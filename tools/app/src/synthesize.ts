@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { addConsumerStacks } from '@kafka-privatelink/consumer';
@@ -26,17 +26,6 @@ export function writeFileAtomic(path: string, content: string): void {
 }
 
 /**
- * Builds the cdktf app in memory for a prepared plan. Shared by the synth and by tests that
- * look at the constructs without writing anything.
- */
-export function buildApp(prepared: PreparedPlan, outdir: string, appOutdir = outdir): App {
-  const app = new App({ outdir: appOutdir });
-  const provider = new ProviderStack(app, { plan: prepared.plan, outdir });
-  addConsumerStacks(app, { plan: prepared.plan, provider, outdir });
-  return app;
-}
-
-/**
  * spec + lockfile → Terraform JSON for every stack, the plain files, and the updated lockfile.
  * Everything is written to a temporary folder first and moved into place only when all of it
  * succeeded: a failed synth leaves the previous output and lockfile untouched.
@@ -49,7 +38,10 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
   const staging = `${outdir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    buildApp(prepared, outdir, staging).synth();
+    const app = new App({ outdir: staging });
+    const provider = new ProviderStack(app, { plan: prepared.plan, outdir });
+    addConsumerStacks(app, { plan: prepared.plan, provider, outdir });
+    app.synth();
     for (const artifact of synthArtifacts(prepared)) {
       const target = join(staging, artifact.path);
       mkdirSync(dirname(target), { recursive: true });
