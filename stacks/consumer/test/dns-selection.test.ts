@@ -6,6 +6,7 @@ import { exampleSpec, planOf, resources, synthesize } from './fixtures';
 
 // The record expressions are evaluated by Terraform itself, over a dns_entry list as AWS returns it,
 // with the endpoint and AZ references swapped for locals: no provider is needed, so this runs offline.
+// Terraform must be on PATH (`npm test` puts the one tools/emulator/provision.sh provides there).
 const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
 
 /** An account where apse1-az1 is called ap-southeast-1b: AZ names are shuffled per account. */
@@ -39,7 +40,10 @@ function evaluate(expressions: Record<string, string>, dnsEntry: readonly object
   return JSON.parse(JSON.parse(run.stdout.trim()));
 }
 
-(terraform ? describe : describe.skip)('DNS entry selection, evaluated by Terraform', () => {
+describe('DNS entry selection, evaluated by Terraform', () => {
+  beforeAll(() => {
+    if (!terraform) throw new Error('terraform is not on PATH: `bash tools/emulator/provision.sh --terraform-only` provides it');
+  });
   const records = resources(synthesize(planOf(exampleSpec()).plan).stacks['consumer-kios'], 'aws_route53_record');
   const expressions = (field: (r: { alias: { name: string; zone_id: string }; lifecycle: { precondition: { condition: string }[] } }) => string) =>
     Object.fromEntries(Object.entries(records).map(([name, r]) => [name, field(r)]));

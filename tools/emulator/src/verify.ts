@@ -1,0 +1,212 @@
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { preparePlan, PROVIDER_STACK } from '@kafka-privatelink/plan';
+import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/spec';
+import { checkConsumerDns, DnsAnswer } from './dns-check';
+import { Emulator } from './emulator';
+import { addSummaries, formatCounts, PlanSummary } from './plan-summary';
+import { mustSucceed, runCommand } from './process';
+import { Check, StackRow } from './report';
+import { Scenario } from './scenarios';
+import { stackDir, TerraformStack } from './terraform';
+import { deriveSpec, seedRequest, Seeded, withBroker, withoutBroker } from './world';
+
+export interface ScenarioResult {
+  readonly rows: readonly StackRow[];
+  readonly checks: readonly Check[];
+  /** The scale-out plan over all stacks, when the scenario has a lifecycle. */
+  readonly scaleOut?: PlanSummary;
+}
+
+const check = (name: string, passed: boolean, detail = ''): Check => ({ name, passed, detail });
+
+/** A scenario's spec in the emulator's world: written to disk with its lockfile, synthesized. */
+export class Deployment {
+  readonly specPath: string;
+  readonly outdir: string;
+  readonly logFile: string;
+
+  constructor(
+    readonly emulator: Emulator,
+    readonly terraform: string,
+    readonly dir: string,
+    private spec: SpecInput,
+    readonly seeded: Seeded,
+  ) {
+    this.specPath = join(dir, `${spec.cluster}.yaml`);
+    this.outdir = join(dir, 'cdktf.out');
+    this.logFile = join(dir, 'terraform.log');
+  }
+
+  /** Resets the emulator, seeds what `scenario` references and writes the derived spec. */
+  static async prepare(emulator: Emulator, terraform: string, dir: string, scenario: Scenario): Promise<Deployment> {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    await emulator.reset();
+    const seeded = await emulator.aws<Seeded>('seed', seedRequest(scenario.spec, scenario.lifecycle ? [scenario.lifecycle] : []));
+    const spec = deriveSpec(scenario.spec, seeded, relative(REPO_ROOT, join(dir, 'state')));
+    const deployment = new Deployment(emulator, terraform, dir, spec, seeded);
+    deployment.write(spec);
+    if (scenario.lockfile) copyFileSync(scenario.lockfile, lockfilePathFor(deployment.specPath, spec.ports?.lockfile));
+    return deployment;
+  }
+
+  get currentSpec(): SpecInput {
+    return this.spec;
+  }
+
+  write(spec: SpecInput): void {
+    this.spec = spec;
+    writeFileSync(this.specPath, `# Derived by emulator:verify from a scenario, with the emulator's ids.\n${stringify(spec)}`);
+  }
+
+  /** What `cdktf synth` runs: the app, for this spec, into this deployment's output folder. */
+  async synth(): Promise<void> {
+    await mustSucceed(
+      `synth of ${this.specPath}`,
+      runCommand('node', ['--import', 'tsx', join('tools', 'app', 'src', 'main.ts')], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, KAFKA_PRIVATELINK_SPEC: this.specPath, CDKTF_OUTDIR: this.outdir, KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '' },
+        logFile: this.logFile,
+      }),
+    );
+  }
+
+  /** Stack names in deploy order: provider, the consumers, acceptance. */
+  stacks(outdir = this.outdir): string[] {
+    const names = Object.keys((JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: object }).stacks);
+    const rank = (n: string): number => (n === PROVIDER_STACK ? 0 : n === 'acceptance' ? 2 : 1);
+    return names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  stack(name: string, outdir = this.outdir): TerraformStack {
+    return new TerraformStack(this.terraform, stackDir(outdir, name), this.emulator.env(), this.logFile);
+  }
+
+  /** Reads back each consumer's zone and endpoints from the emulator and checks every name. */
+  async dnsChecks(): Promise<Check[]> {
+    const { plan } = preparePlan(this.specPath);
+    const checks: Check[] = [];
+    for (const consumer of plan.consumers) {
+      const answer = await this.emulator.aws<DnsAnswer>('dns', { account: consumer.account, region: consumer.region, vpcId: consumer.vpcId, zone: plan.dns.zone });
+      checks.push(...checkConsumerDns(plan, consumer.name, answer).map((f) => check(`dns ${f.name}`, f.passed, f.detail)));
+    }
+    return checks;
+  }
+}
+
+/** init, validate, plan, apply and re-plan every stack in order; stops at the first failure. */
+async function deployAll(d: Deployment, scenario: string, log: (l: string) => void): Promise<{ rows: StackRow[]; checks: Check[] }> {
+  const rows: StackRow[] = [];
+  const checks: Check[] = [];
+  for (const name of d.stacks()) {
+    const tf = d.stack(name);
+    const row: { -readonly [K in keyof StackRow]: StackRow[K] } = { scenario, stack: name, validate: '—', plan: '—', apply: '—', replan: '—' };
+    rows.push(row);
+    try {
+      await tf.init();
+      const validation = await tf.validate();
+      row.validate = validation.errors === 0 ? `ok, ${validation.warnings.length} warnings` : `${validation.errors} errors`;
+      checks.push(check(`${scenario}/${name}: validate`, validation.errors === 0 && validation.warnings.length === 0, validation.warnings.join('; ')));
+      const plan = await tf.plan();
+      row.plan = formatCounts(plan);
+      const seconds = await tf.apply();
+      row.apply = `ok, ${seconds.toFixed(0)} s`;
+      checks.push(check(`${scenario}/${name}: apply`, true, `${plan.create.length} resources in ${seconds.toFixed(0)} s`));
+      const replan = await tf.replan();
+      row.replan = replan.exitCode === 0 ? 'empty' : formatCounts(replan.summary);
+      checks.push(check(`${scenario}/${name}: re-plan empty`, replan.exitCode === 0, [...replan.summary.update, ...replan.summary.replace, ...replan.summary.create, ...replan.summary.delete].join(', ')));
+      log(`${scenario}/${name}: plan ${row.plan}, applied in ${seconds.toFixed(0)} s, re-plan ${row.replan}`);
+    } catch (error) {
+      checks.push(check(`${scenario}/${name}: deployed`, false, (error as Error).message));
+      log(`${scenario}/${name}: FAILED\n${(error as Error).message}`);
+      break;
+    }
+  }
+  return { rows, checks };
+}
+
+/** Plans every stack after a spec change, applies, and re-plans; returns the plans' total. */
+async function change(d: Deployment, what: string, checks: Check[], log: (l: string) => void): Promise<PlanSummary> {
+  await d.synth();
+  const plans: PlanSummary[] = [];
+  for (const name of d.stacks()) {
+    const tf = d.stack(name);
+    await tf.init();
+    const plan = await tf.plan();
+    plans.push(plan);
+    await tf.apply();
+    const replan = await tf.replan();
+    checks.push(check(`${what}: ${name} re-plan empty after apply`, replan.exitCode === 0, formatCounts(replan.summary)));
+    log(`${what}: ${name} plan ${formatCounts(plan)}${plan.update.length ? ` (updates ${plan.update.join(', ')})` : ''}`);
+  }
+  return addSummaries(plans);
+}
+
+/** The example's life after its first deploy: a broker added, one removed, a destroy refused. */
+async function lifecycle(d: Deployment, scenario: Scenario, log: (l: string) => void): Promise<{ checks: Check[]; scaleOut: PlanSummary }> {
+  const spare = scenario.lifecycle!;
+  const checks: Check[] = [];
+  const base = d.currentSpec;
+
+  d.write(withBroker(base, spare, d.seeded));
+  const scaleOut = await change(d, `scale-out +broker ${spare.id}`, checks, log);
+  const ruleUpdates = scaleOut.update.every((a) => a.startsWith('aws_vpc_security_group_ingress_rule.'));
+  const ownCreates = scaleOut.create.every((a) => a.includes(`broker_${spare.id}`));
+  checks.push(
+    check(
+      `scale-out: only creations for broker ${spare.id} and in-place rule-range updates`,
+      scaleOut.delete.length === 0 && scaleOut.replace.length === 0 && ruleUpdates && ownCreates && scaleOut.create.length > 0,
+      `${formatCounts(scaleOut)}: creates ${scaleOut.create.join(', ')}; updates ${scaleOut.update.join(', ') || 'none'}`,
+    ),
+  );
+
+  const removed = base.brokers.find((b) => b.id !== spare.id && b.azId !== spare.azId)!.id;
+  d.write(withoutBroker(d.currentSpec, removed));
+  const removal = await change(d, `remove broker ${removed}`, checks, log);
+  checks.push(
+    check(
+      `remove broker ${removed}: the plan destroys only its resources`,
+      removal.create.length === 0 && removal.replace.length === 0 && removal.delete.length > 0 && removal.delete.every((a) => a.includes(`broker_${removed}`)),
+      `${formatCounts(removal)}: destroys ${removal.delete.join(', ')}`,
+    ),
+  );
+
+  const zonal = await d.dnsChecks();
+  checks.push(...zonal.map((c) => ({ ...c, name: `after the changes: ${c.name}` })));
+
+  // Teardown in reverse order; the provider's NLB must survive it.
+  const stacks = d.stacks().reverse();
+  for (const name of stacks.filter((s) => s !== PROVIDER_STACK)) {
+    const ran = await d.stack(name).destroy();
+    checks.push(check(`destroy ${name}`, ran.code === 0, ran.code === 0 ? '' : ran.stderr.trim().split('\n').slice(-3).join(' ')));
+  }
+  const provider = d.stack(PROVIDER_STACK);
+  const destroyed = await provider.destroy();
+  const state = await runCommand(d.terraform, ['state', 'list'], { cwd: provider.dir, env: d.emulator.env() });
+  const nlbs = state.stdout.split('\n').filter((l) => l.startsWith('aws_lb.'));
+  const refusal = /deletion protection/i.test(destroyed.stderr + destroyed.stdout);
+  checks.push(
+    check(
+      'destroy of the provider stack is refused while NLB deletion protection is on',
+      destroyed.code !== 0 && refusal && nlbs.length > 0,
+      `exit ${destroyed.code}; ${refusal ? 'refused for deletion protection' : 'no deletion-protection refusal'}; still in state: ${nlbs.join(', ') || 'no NLB'}`,
+    ),
+  );
+  log(`destroy: provider stack ${destroyed.code !== 0 ? 'refused' : 'destroyed'}; kept ${nlbs.join(', ') || 'nothing'}`);
+  return { checks, scaleOut };
+}
+
+export async function runScenario(emulator: Emulator, terraform: string, workDir: string, scenario: Scenario, log: (l: string) => void): Promise<ScenarioResult> {
+  const d = await Deployment.prepare(emulator, terraform, join(workDir, scenario.name), scenario);
+  log(`${scenario.name}: seeded the emulator, spec ${relative(REPO_ROOT, d.specPath)}`);
+  await d.synth();
+  const { rows, checks } = await deployAll(d, scenario.name, log);
+  if (checks.some((c) => !c.passed)) return { rows, checks };
+  checks.push(...(await d.dnsChecks()).map((c) => ({ ...c, name: `${scenario.name}: ${c.name}` })));
+  if (!scenario.lifecycle) return { rows, checks };
+  const more = await lifecycle(d, scenario, log);
+  return { rows, checks: [...checks, ...more.checks], scaleOut: more.scaleOut };
+}
+
