@@ -31,6 +31,14 @@ describe('lockfile', () => {
     expect(parseLockfile(text, policy)).toEqual(lock);
   });
 
+  it('records the cluster it belongs to, and reads it back', () => {
+    const lock = { ...allocatePorts([{ id: 101, listener: 'CLIENT' }], policy).lock, cluster: 'coban' };
+    const text = serializeLockfile(lock);
+    expect(text).toContain('  "lockfileVersion": 1,\n  "cluster": "coban",\n');
+    expect(parseLockfile(text, policy)).toEqual(lock);
+    expect(() => parseLockfile(text.replace('"coban"', '42'), policy)).toThrow('cluster: expected the cluster name, got 42');
+  });
+
   it('fails when two brokers hold one port, as after a merge of two branches', () => {
     const text = lockText(`    "101": { "port": 10001, "shard": 0, "listener": "CLIENT" },
     "401": { "port": 10001, "shard": 0, "listener": "CLIENT" }`);
@@ -93,7 +101,7 @@ describe('lockfile', () => {
   "retired": [{ "broker": 201, "port": 10004, "shard": 0, "listener": "CLIENT" }]
 }`;
     expect(problemsOf(text)).toEqual([
-      'unknown key "extra" (allowed: lockfileVersion, about, brokers, retired)',
+      'unknown key "extra" (allowed: lockfileVersion, cluster, about, brokers, retired)',
       'brokers.101: unknown key "colour"',
       'brokers.101.port: expected an integer, got "10001"',
       'brokers.101.shard: expected an integer of at least 0, got -1',

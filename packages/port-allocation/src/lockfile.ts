@@ -6,11 +6,17 @@ const ABOUT =
   'NLB ports of the Kafka brokers, written by synth. Commit it; review changes; do not edit by hand. ' +
   'A broker keeps its port for life; a removed broker\'s port is retired and never given to another broker.';
 
-const TOP_KEYS = ['lockfileVersion', 'about', 'brokers', 'retired'];
+const TOP_KEYS = ['lockfileVersion', 'cluster', 'about', 'brokers', 'retired'];
 const ENTRY_KEYS = ['port', 'shard', 'listener'];
 
-/** Serializes a lock: stable key order, one broker per line, so a review sees one line per change. */
-export function serializeLockfile(lock: PortLock): string {
+/** The line ending a text uses: CRLF when git checked it out that way (core.autocrlf), else LF. */
+export const lineEndingOf = (text: string | undefined): '\n' | '\r\n' => (text?.includes('\r\n') ? '\r\n' : '\n');
+
+/**
+ * Serializes a lock: stable key order, one broker per line, so a review sees one line per change.
+ * With CRLF line endings for a working tree that has them, so that they alone never count as a change.
+ */
+export function serializeLockfile(lock: PortLock, lineEnding: '\n' | '\r\n' = '\n'): string {
   const entry = (a: { port: number; shard: number; listener: string }) =>
     `"port": ${a.port}, "shard": ${a.shard}, "listener": ${JSON.stringify(a.listener)}`;
   const brokers = [...lock.brokers]
@@ -21,14 +27,15 @@ export function serializeLockfile(lock: PortLock): string {
     .map((r) => `    { "broker": ${r.broker}, ${entry(r)} }`);
   const block = (lines: string[], open: string, close: string) =>
     lines.length === 0 ? `${open}${close}` : `${open}\n${lines.join(',\n')}\n  ${close}`;
-  return (
+  const text =
     '{\n' +
     `  "lockfileVersion": ${LOCKFILE_VERSION},\n` +
+    (lock.cluster === undefined ? '' : `  "cluster": ${JSON.stringify(lock.cluster)},\n`) +
     `  "about": ${JSON.stringify(ABOUT)},\n` +
     `  "brokers": ${block(brokers, '{', '}')},\n` +
     `  "retired": ${block(retired, '[', ']')}\n` +
-    '}\n'
-  );
+    '}\n';
+  return lineEnding === '\n' ? text : text.replaceAll('\n', lineEnding);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -87,6 +94,10 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
   }
   if (data.lockfileVersion !== LOCKFILE_VERSION) {
     problems.push(`lockfileVersion is ${JSON.stringify(data.lockfileVersion)}; this tool reads version ${LOCKFILE_VERSION} only`);
+  }
+
+  if (data.cluster !== undefined && typeof data.cluster !== 'string') {
+    problems.push(`cluster: expected the cluster name, got ${JSON.stringify(data.cluster)}`);
   }
 
   const holders = new Map<number, string[]>();
@@ -171,6 +182,7 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
 
   if (problems.length > 0) throw new LockfileError(source, problems);
   return {
+    ...(typeof data.cluster === 'string' ? { cluster: data.cluster } : {}),
     brokers: new Map([...brokers].sort(([a], [b]) => a - b)),
     retired: retired.sort((a, b) => a.port - b.port),
   };

@@ -44,6 +44,11 @@ export interface RetiredPort {
 }
 
 export interface PortLock {
+  /**
+   * The cluster whose ports these are, so that a lockfile is never used for, or lost by, the
+   * wrong spec. @default - not recorded (lockfiles written before it was)
+   */
+  readonly cluster?: string;
   /** Active brokers by broker id. */
   readonly brokers: ReadonlyMap<number, BrokerAllocation>;
   /** Retired ports, sorted by port. */

@@ -2,10 +2,10 @@
 import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
 import { synthesize } from './synthesize';
 
-const KNOWN_ERRORS = [SpecError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
+const KNOWN_ERRORS = [SpecError, SettingError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
 
 try {
   synthesize({
