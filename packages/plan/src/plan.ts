@@ -41,8 +41,9 @@ export interface ShardPlan {
   /** Zonal name per provider AZ ID, sorted by AZ ID. */
   readonly zonalNames: readonly { readonly azId: string; readonly name: string }[];
   /**
-   * The shard's NLB listener ports (bootstrap and brokers) merged into contiguous ranges,
-   * ascending: what security groups in front of and behind the shard's endpoint must open.
+   * The shard's NLB listener ports (bootstrap and brokers) merged into contiguous ranges, spanning
+   * the shard's retired ports, ascending: what security groups in front of and behind the shard's
+   * endpoint must open.
    */
   readonly portRanges: readonly PortRange[];
 }
@@ -66,6 +67,15 @@ export function portRanges(ports: readonly number[]): PortRange[] {
     else ranges.push({ from: port, to: port });
   }
   return ranges;
+}
+
+/**
+ * The ranges of the listener ports, bridged over the shard's retired ports: those have no
+ * listener, so opening them admits nothing, and rules then neither split when a broker leaves nor
+ * multiply towards the quota. A range of retired ports alone is left out.
+ */
+export function listenerPortRanges(listenerPorts: readonly number[], retiredPorts: readonly number[]): PortRange[] {
+  return portRanges([...listenerPorts, ...retiredPorts]).filter((r) => listenerPorts.some((p) => p >= r.from && p <= r.to));
 }
 
 export interface ConsumerPlan {
@@ -201,7 +211,10 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
       brokerIds: members.map((b) => b.id),
       sharedName: sharedDnsName(spec.dns, index),
       zonalNames: azIds.map((azId) => ({ azId, name: zonalDnsName(spec.dns, azId, index) })),
-      portRanges: portRanges([spec.ports.bootstrap, ...members.map((b) => b.port)]),
+      portRanges: listenerPortRanges(
+        [spec.ports.bootstrap, ...members.map((b) => b.port)],
+        lock.retired.filter((r) => r.shard === index).map((r) => r.port),
+      ),
     };
   });
 
