@@ -171,19 +171,33 @@ export function portPolicyOf(spec: Spec): PortPolicy {
   };
 }
 
+/**
+ * Order by code point, the same on every machine: `localeCompare` follows the process's locale
+ * (in Estonian, "z" sorts before "t"), which would reorder stacks and reports between a laptop and CI.
+ */
+export const byCodePoint = (a: string, b: string): number => {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+};
+
 const byAz = (subnets: Readonly<Record<string, string>>): AzSubnet[] =>
   Object.entries(subnets)
     .map(([azId, subnetId]) => ({ azId, subnetId }))
-    .sort((a, b) => a.azId.localeCompare(b.azId));
+    .sort((a, b) => byCodePoint(a.azId, b.azId));
 
-const sortedUnique = (items: readonly string[]): string[] => [...new Set(items)].sort();
+const sortedUnique = (items: readonly string[]): string[] => [...new Set(items)].sort(byCodePoint);
 
 /**
  * Builds the plan from a validated spec and the lock allocated for it. Pure: no AWS, no files.
  * Throws if the lock does not hold a port for every broker (the caller allocates first).
  */
 export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
-  const azIds = Object.keys(spec.provider.nlbSubnets).sort();
+  const azIds = Object.keys(spec.provider.nlbSubnets).sort(byCodePoint);
   const brokers: BrokerPlan[] = [...spec.brokers]
     .sort((a, b) => a.id - b.id)
     .map((b) => {
@@ -219,7 +233,7 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
   });
 
   const consumers: ConsumerPlan[] = [...spec.consumers]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCodePoint(a.name, b.name))
     .map((c) => {
       const region = c.region ?? spec.provider.region;
       return {

@@ -77,6 +77,32 @@ describe('synth', () => {
     expect(tree(out)).toEqual(fast);
   }, 60_000);
 
+  it('writes the same bytes under any locale and time zone', () => {
+    const { spec, out } = scratch();
+    // Estonian sorts "z" between "s" and "t"; a locale-aware sort would reorder these consumers.
+    const consumer = (name: string, n: number) =>
+      `  - name: ${name}\n    account: "22222222222${n}"\n    vpcId: vpc-0b1b2c3d4e5f6000${n}\n    subnets:\n` +
+      ['1', '2', '3'].map((az) => `      apse1-az${az}: subnet-0b1b2c3d4e5f6${n}01${az}\n`).join('') +
+      `    allowedCidrs: [10.${30 + n}.0.0/16]\n`;
+    writeFileSync(spec, `${readFileSync(spec, 'utf8')}${consumer('zeta', 3)}${consumer('tango', 4)}${consumer('sierra', 5)}`);
+    const outputs = [
+      { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' },
+      { LANG: 'et_EE.UTF-8', LC_ALL: 'et_EE.UTF-8', TZ: 'Pacific/Kiritimati' },
+    ].map((env, i) => {
+      expect(runApp(spec, `${out}-${i}`, env).status).toBe(0);
+      return tree(`${out}-${i}`);
+    });
+    expect(Object.keys(JSON.parse(outputs[0]['manifest.json']).stacks)).toEqual([
+      'acceptance',
+      'consumer-kios',
+      'consumer-sierra',
+      'consumer-tango',
+      'consumer-zeta',
+      'provider',
+    ]);
+    expect(outputs[1]).toEqual(outputs[0]);
+  }, 60_000);
+
   it('allocates a port for an added broker, says so and updates the lockfile', () => {
     const { spec, lock, out } = scratch();
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
