@@ -39,6 +39,7 @@ export function preparedOf({ plan, changes }: TestPlan, specPath = '/repo/exampl
     lockfileText: '',
     lockfileChanged: false,
     changes,
+    warnings: [],
   };
 }
 

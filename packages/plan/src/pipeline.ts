@@ -13,7 +13,7 @@ import {
   PortLock,
   serializeLockfile,
 } from '@kafka-privatelink/port-allocation';
-import { fileProblem, loadSpec, lockfilePathFor, Spec } from '@kafka-privatelink/spec';
+import { fileProblem, formatPath, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/spec';
 import { buildPlan, ExposurePlan, portPolicyOf } from './plan';
 
 export interface PreparedPlan {
@@ -26,6 +26,8 @@ export interface PreparedPlan {
   /** The lockfile text needs writing (new allocations, retirements, or no lockfile yet). */
   readonly lockfileChanged: boolean;
   readonly changes: readonly AllocationChange[];
+  /** What the spec allows but likely does not mean, each naming its field. */
+  readonly warnings: readonly string[];
 }
 
 export interface PrepareOptions {
@@ -122,5 +124,6 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     lockfileText,
     lockfileChanged: lockfileText !== previousText,
     changes: result.changes,
+    warnings: specWarnings(spec).map((w) => `${formatPath(w.path)}: ${w.message}`),
   };
 }

@@ -206,4 +206,18 @@ describe('preparePlan', () => {
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: locks\n'));
     expect(() => preparePlan(spec)).toThrow(`ports.lockfile: ${join(dir, 'locks')} is a folder, not a file`);
   });
+
+  it('warns about a consumer in another account without a role, saying what Terraform then does', () => {
+    expect(preparePlan(EXAMPLE_SPEC_PATH).warnings).toEqual([
+      'consumers[0].assumeRoleArn: consumer kios is in account 222222222222, not the provider\'s 111111111111, and has no assumeRoleArn: ' +
+        'stack consumer-kios runs with whatever credentials deploy it, and Terraform refuses credentials of any other account at plan ' +
+        '("AWS account ID not allowed"); deploy it with credentials of 222222222222, or set assumeRoleArn',
+    ]);
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('    region: ap-southeast-1\n    vpcId: vpc-0b', '    region: ap-southeast-1\n    assumeRoleArn: arn:aws:iam::222222222222:role/deployer\n    vpcId: vpc-0b'));
+    expect(preparePlan(spec).warnings).toEqual([]);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('account: "222222222222"', 'account: "111111111111"').replace(/ {4}assumeRoleArn: .*\n/, ''));
+    expect(preparePlan(spec).warnings).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { Spec, specSchema } from './schema';
+import { fileProblem, SPEC_SETTING } from './locate';
 import { crossFieldIssues, SpecPath, SpecSections } from './validate';
 
 export interface LocatedIssue {
@@ -223,7 +224,7 @@ export function loadSpec(file: string): Spec {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new SpecError(file, [{ field: '(file)', message: `cannot read the spec: ${(e as Error).message}` }]);
+    throw fileProblem(SPEC_SETTING, file, e);
   }
   return parseSpec(text, file);
 }

@@ -7,9 +7,12 @@ export const SPEC_JSON_SCHEMA_PATH = join(REPO_ROOT, 'packages', 'spec', 'cluste
 
 export const EXAMPLE_SPEC_PATH = join(REPO_ROOT, 'examples', 'coban.yaml');
 
+/** The setting that chooses the spec file. */
+export const SPEC_SETTING = 'KAFKA_PRIVATELINK_SPEC';
+
 /** The spec chosen by KAFKA_PRIVATELINK_SPEC (relative to the working directory), else the example. */
 export function specPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const chosen = env.KAFKA_PRIVATELINK_SPEC;
+  const chosen = env[SPEC_SETTING];
   return chosen ? resolve(chosen) : EXAMPLE_SPEC_PATH;
 }
 
@@ -48,9 +51,11 @@ const FILE_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** A file-system error as one line: the path and what is wrong with it, without a stack trace. */
-export function fileProblem(setting: string, path: string, error: unknown): SettingError {
+export function fileProblem(setting: string, path: string, error: unknown, { creating = false } = {}): SettingError {
   const code = (error as NodeJS.ErrnoException)?.code ?? '';
-  return new SettingError(setting, `${path} ${FILE_ERRORS[code] ?? `cannot be used (${code || (error as Error).message})`}`);
+  const problem =
+    creating && code === 'ENOENT' ? 'cannot be created: a folder on its way does not exist and cannot be made' : FILE_ERRORS[code];
+  return new SettingError(setting, `${path} ${problem ?? `cannot be used (${code || (error as Error).message})`}`);
 }
 
 const TRUE_WORDS = ['1', 'true', 'yes'];
@@ -63,6 +68,6 @@ export function booleanSetting(name: string, env: NodeJS.ProcessEnv = process.en
   if (FALSE_WORDS.includes(value)) return false;
   throw new SettingError(
     name,
-    `${JSON.stringify(env[name])} is neither yes nor no; use one of ${TRUE_WORDS.join(', ')} (on) or ${FALSE_WORDS.filter(Boolean).join(', ')} or leave it unset (off)`,
+    `${JSON.stringify(env[name])} is not a yes/no value; accepted: ${TRUE_WORDS.join(', ')} (on); ${FALSE_WORDS.filter(Boolean).join(', ')} or unset (off)`,
   );
 }

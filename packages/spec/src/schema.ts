@@ -179,7 +179,7 @@ export const dnsSchema = z.strictObject({
 
 const localBackendSchema = z.strictObject({
   type: z.literal('local'),
-  directory: z.string().min(1).default('terraform-state').describe('State directory, relative to the project root. @default terraform-state'),
+  directory: z.string().min(1).default('terraform-state').describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
 });
 const s3BackendSchema = z.strictObject({
   type: z.literal('s3'),

@@ -353,3 +353,25 @@ export function crossFieldIssues(sections: SpecSections): SpecIssue[] {
   for (const check of CHECKS) check(sections, (path, message) => issues.push({ path, message }));
   return issues;
 }
+
+/**
+ * What is valid but likely not what the author meant. A consumer in another account without a
+ * role is deployed with whatever credentials run its stack; its AWS provider allows only the
+ * consumer's account (allowed_account_ids), so under the provider account's credentials
+ * Terraform stops at plan ("AWS account ID not allowed") before changing anything.
+ */
+export function specWarnings(spec: Spec): SpecIssue[] {
+  return spec.consumers.flatMap((c, i) =>
+    c.account === spec.provider.account || c.assumeRoleArn !== undefined
+      ? []
+      : [
+          {
+            path: ['consumers', i, 'assumeRoleArn'],
+            message:
+              `consumer ${c.name} is in account ${c.account}, not the provider's ${spec.provider.account}, and has no assumeRoleArn: ` +
+              `stack consumer-${c.name} runs with whatever credentials deploy it, and Terraform refuses credentials of any other ` +
+              `account at plan ("AWS account ID not allowed"); deploy it with credentials of ${c.account}, or set assumeRoleArn`,
+          },
+        ],
+  );
+}

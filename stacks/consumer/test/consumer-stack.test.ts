@@ -187,6 +187,16 @@ describe('remote state of the provider stack', () => {
     expect(stacks['consumer-kios'].terraform.backend.local.path).toMatch(/coban\/consumer-kios\.tfstate$/);
   });
 
+  it('GIVEN an absolute local backend directory WHEN synthesized THEN every stack uses it as given, not moved under the repository', () => {
+    const spec = exampleSpec();
+    spec.backend = { type: 'local', directory: '/var/lib/kafka-tfstate' };
+    const { stacks } = synthesize(planOf(spec).plan);
+    expect(stacks.provider.terraform.backend.local.path).toBe('/var/lib/kafka-tfstate/coban/provider.tfstate');
+    expect(stacks['consumer-kios'].terraform.backend.local.path).toBe('/var/lib/kafka-tfstate/coban/consumer-kios.tfstate');
+    expect(stacks['consumer-kios'].data.terraform_remote_state.provider.config.path).toBe('/var/lib/kafka-tfstate/coban/provider.tfstate');
+    expect(JSON.stringify(stacks.acceptance)).toContain('/var/lib/kafka-tfstate/coban/consumer-kios.tfstate');
+  });
+
   it('GIVEN the S3 backend WHEN synthesized THEN the consumer reads the provider state object with the same settings', () => {
     const spec = exampleSpec();
     spec.backend = { type: 's3', bucket: 'coban-terraform-state', region: 'ap-southeast-1', roleArn: 'arn:aws:iam::111111111111:role/state-reader' };

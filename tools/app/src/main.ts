@@ -2,7 +2,7 @@
 import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { booleanSetting, SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
 import { synthesize } from './synthesize';
 
 const KNOWN_ERRORS = [SpecError, SettingError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
@@ -11,7 +11,7 @@ try {
   synthesize({
     specPath: specPathFromEnv(),
     outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
-    frozenLockfile: ['1', 'true', 'yes'].includes((process.env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE ?? '').toLowerCase()),
+    frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE'),
     log: (line) => process.stderr.write(`kafka-privatelink: ${line}\n`),
   });
 } catch (error) {

@@ -109,6 +109,7 @@ describe('synth', () => {
     const result = runApp(spec, out);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
+    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}: consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
     expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
   }, 60_000);
 
@@ -152,11 +153,44 @@ describe('synth', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('fails when the spec file does not exist', () => {
+  it('fails when the spec file does not exist, naming the setting and the path in one line', () => {
     const { dir, out } = scratch();
     const result = runApp(join(dir, 'missing.yaml'), out);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/missing\.yaml: 1 problem in the cluster spec:\n {2}- \(file\): cannot read the spec: ENOENT/);
+    expect(result.stderr).toBe(`kafka-privatelink: KAFKA_PRIVATELINK_SPEC: ${join(dir, 'missing.yaml')} does not exist\n`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails with one line, no stack trace and nothing written when a path names a folder or a file of the wrong kind', () => {
+    const { dir, spec, lock, out } = scratch();
+    const lockBefore = readFileSync(lock, 'utf8');
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    const cases: [string, string, string][] = [
+      [dir, out, `KAFKA_PRIVATELINK_SPEC: ${dir} is a folder, not a file`],
+      [spec, join(dir, 'a-file'), `CDKTF_OUTDIR (cdktf synth --output): ${join(dir, 'a-file')} is a file, not a folder`],
+      [spec, join(dir, 'a-file', 'out'), `CDKTF_OUTDIR (cdktf synth --output): ${join(dir, 'a-file', 'out')} has a part that is a file, not a folder`],
+    ];
+    for (const [specPath, outPath, message] of cases) {
+      const result = runApp(specPath, outPath);
+      expect([result.status, result.stderr]).toEqual([1, `kafka-privatelink: ${message}\n`]);
+    }
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: .\n'));
+    const result = runApp(spec, out);
+    expect([result.status, result.stderr]).toEqual([1, `kafka-privatelink: ports.lockfile: ${dir} is a folder, not a file\n`]);
+    expect(readFileSync(join(dir, 'a-file'), 'utf8')).toBe('not a folder');
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+    expect(readdirSync(dir).sort()).toEqual(['a-file', 'coban.ports-lock.json', 'coban.yaml']);
+  }, 60_000);
+
+  it('fails when a yes/no setting has another value, listing the accepted ones, instead of treating it as no', () => {
+    const { spec, lock, out } = scratch();
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const lockBefore = readFileSync(lock, 'utf8');
+    const result = runApp(spec, out, { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'on' });
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      'kafka-privatelink: KAFKA_PRIVATELINK_FROZEN_LOCKFILE: "on" is not a yes/no value; accepted: 1, true, yes (on); 0, false, no or unset (off)\n',
+    ]);
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
   });
 });
