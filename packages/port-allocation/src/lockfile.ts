@@ -1,6 +1,6 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { LockfileError } from './errors';
-import { BrokerAllocation, LOCKFILE_VERSION, PortLock, PortPolicy, RetiredPort } from './types';
+import { BrokerAllocation, LOCKFILE_VERSION, POLICY_FIELDS as F, PortLock, PortPolicy, RetiredPort } from './types';
 
 const ABOUT =
   'NLB ports of the Kafka brokers, written by synth. Commit it; review changes; do not edit by hand. ' +
@@ -73,9 +73,19 @@ function readJson(text: string, source: string): unknown {
   } catch {
     // reported below, with the parser that gives reasons
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new LockfileError(source, doc.errors.map((e) => `not valid JSON: ${e.message.split('\n')[0]}`));
+    throw new LockfileError(
+      source,
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        const key = e.code === 'DUPLICATE_KEY' ? /^"(?:[^"\\]|\\.)*"/.exec(text.slice(e.pos[0]))?.[0] : undefined;
+        return key === undefined
+          ? `${line}:${col}: not valid JSON: ${e.message.split('\n')[0]}`
+          : `${line}:${col}: key ${key} is given twice; a merge of two branches that each added it leaves that, and only one of them can stay`;
+      }),
+    );
   }
   return doc.toJS();
 }
@@ -117,7 +127,7 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
       problems.push(`${where}.port: expected an integer, got ${JSON.stringify(port)}`);
     } else if (port < policy.firstBrokerPort || port > policy.lastBrokerPort) {
       problems.push(
-        `${where}.port: ${port} is outside the broker port range ${policy.firstBrokerPort}-${policy.lastBrokerPort} of the spec`,
+        `${where}.port: ${port} is outside the broker port range ${policy.firstBrokerPort}-${policy.lastBrokerPort} of the spec (${F.firstBrokerPort}, ${F.lastBrokerPort})`,
       );
     }
     if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0) {
@@ -176,7 +186,7 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
   for (const [id, a] of brokers) load.set(a.shard, [...(load.get(a.shard) ?? []), id]);
   for (const [shard, ids] of load) {
     if (ids.length > policy.brokersPerShard) {
-      problems.push(`shard ${shard} holds ${ids.length} brokers, more than the ${policy.brokersPerShard} one NLB may serve`);
+      problems.push(`shard ${shard} holds ${ids.length} brokers, more than the ${policy.brokersPerShard} one NLB may serve (${F.brokersPerShard})`);
     }
   }
 

@@ -64,7 +64,8 @@ describe('spec errors name the field, the value and what is allowed', () => {
   });
 
   it('fails when a key is repeated', () => {
-    expect(problems('cluster: a\ncluster: b\n')).toEqual(['(YAML): malformed YAML: Map keys must be unique']);
+    expect(problems('cluster: a\ncluster: b\n')).toEqual(['(YAML): key "cluster" is given twice; keep one']);
+    expect(() => parseSpec('cluster: a\nports:\n  bootstrap: 1\n  bootstrap: 2\n', 'c.yaml')).toThrow('c.yaml:4:3 (YAML): key "bootstrap" is given twice; keep one');
   });
 
   it('fails when a key is unknown, suggesting the likely one', () => {

@@ -184,7 +184,9 @@ export function parseSpec(text: string, source: string): Spec {
       source,
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
-        return { field: '(YAML)', message: `malformed YAML: ${e.message.split('\n')[0]}`, location: `${line}:${col}` };
+        const key = e.code === 'DUPLICATE_KEY' ? /^[^:\n]*/.exec(text.slice(e.pos[0]))![0].trim() : undefined;
+        const message = key === undefined ? `malformed YAML: ${e.message.split('\n')[0]}` : `key ${JSON.stringify(key)} is given twice; keep one`;
+        return { field: '(YAML)', message, location: `${line}:${col}` };
       }),
     );
   }
