@@ -3,9 +3,10 @@ import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
 import { booleanSetting, SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { CrossStackReferenceError } from './stack-references';
 import { synthesize } from './synthesize';
 
-const KNOWN_ERRORS = [SpecError, SettingError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
+const KNOWN_ERRORS = [SpecError, SettingError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError, CrossStackReferenceError];
 
 try {
   synthesize({

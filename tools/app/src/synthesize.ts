@@ -7,6 +7,7 @@ import { describeChange } from '@kafka-privatelink/port-allocation';
 import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
 import { fileProblem, SettingError } from '@kafka-privatelink/spec';
+import { checkStackReferences } from './stack-references';
 
 /** How the user chooses the output folder: cdktf passes `--output` to the app as CDKTF_OUTDIR. */
 export const OUTDIR_SETTING = 'CDKTF_OUTDIR (cdktf synth --output)';
@@ -60,6 +61,7 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
       const provider = new ProviderStack(app, { plan: prepared.plan, outdir });
       addConsumerStacks(app, { plan: prepared.plan, provider, outdir });
       app.synth();
+      checkStackReferences(staging);
       for (const artifact of synthArtifacts(prepared)) {
         const target = join(staging, artifact.path);
         mkdirSync(dirname(target), { recursive: true });
