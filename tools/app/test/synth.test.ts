@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
+import { runApp, tree } from './run-app';
 
 const EXAMPLE_LOCK = EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json');
 const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
@@ -13,29 +14,6 @@ function scratch(): { dir: string; spec: string; lock: string; out: string } {
   copyFileSync(EXAMPLE_SPEC_PATH, join(dir, 'coban.yaml'));
   copyFileSync(EXAMPLE_LOCK, join(dir, 'coban.ports-lock.json'));
   return { dir, spec: join(dir, 'coban.yaml'), lock: join(dir, 'coban.ports-lock.json'), out: join(dir, 'out') };
-}
-
-function runApp(spec: string, out: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/app/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CDKTF_OUTDIR: out, ...env },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stderr: result.stderr };
-}
-
-/** Every file of a folder with its bytes, keyed by relative path. */
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 describe('synth through the real cdktf CLI', () => {
