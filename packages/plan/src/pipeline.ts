@@ -13,7 +13,7 @@ import {
   PortLock,
   serializeLockfile,
 } from '@kafka-privatelink/port-allocation';
-import { fileProblem, formatPath, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/spec';
+import { fileProblem, LocatedIssue, locateIssues, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/spec';
 import { buildPlan, ExposurePlan, portPolicyOf } from './plan';
 
 export interface PreparedPlan {
@@ -26,8 +26,8 @@ export interface PreparedPlan {
   /** The lockfile text needs writing (new allocations, retirements, or no lockfile yet). */
   readonly lockfileChanged: boolean;
   readonly changes: readonly AllocationChange[];
-  /** What the spec allows but likely does not mean, each naming its field. */
-  readonly warnings: readonly string[];
+  /** What the spec allows but likely does not mean, each with its field and line. */
+  readonly warnings: readonly LocatedIssue[];
 }
 
 export interface PrepareOptions {
@@ -99,6 +99,11 @@ function refuseFreshAllocationBesideHistory(spec: Spec, specPath: string, lockfi
   }
 }
 
+function warningsOf(spec: Spec, specPath: string): LocatedIssue[] {
+  const warnings = specWarnings(spec);
+  return warnings.length === 0 ? [] : locateIssues(readFileSync(specPath, 'utf8'), warnings);
+}
+
 /** Spec file + lockfile → plan. Reads files, writes none; every error names what is wrong. */
 export function preparePlan(specPath: string, options: PrepareOptions = {}): PreparedPlan {
   const spec = loadSpec(specPath);
@@ -124,6 +129,6 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     lockfileText,
     lockfileChanged: lockfileText !== previousText,
     changes: result.changes,
-    warnings: specWarnings(spec).map((w) => `${formatPath(w.path)}: ${w.message}`),
+    warnings: warningsOf(spec, specPath),
   };
 }

@@ -209,9 +209,14 @@ describe('preparePlan', () => {
 
   it('warns about a consumer in another account without a role, saying what Terraform then does', () => {
     expect(preparePlan(EXAMPLE_SPEC_PATH).warnings).toEqual([
-      'consumers[0].assumeRoleArn: consumer kios is in account 222222222222, not the provider\'s 111111111111, and has no assumeRoleArn: ' +
-        'stack consumer-kios runs with whatever credentials deploy it, and Terraform refuses credentials of any other account at plan ' +
-        '("AWS account ID not allowed"); deploy it with credentials of 222222222222, or set assumeRoleArn',
+      {
+        field: 'consumers[0].assumeRoleArn',
+        location: '60:5',
+        message:
+          'consumer kios is in account 222222222222, not the provider\'s 111111111111, and has no assumeRoleArn: ' +
+          'stack consumer-kios runs with whatever credentials deploy it, and Terraform refuses credentials of any other account at plan ' +
+          '("AWS account ID not allowed"); deploy it with credentials of 222222222222, or set assumeRoleArn',
+      },
     ]);
     const dir = copyExample();
     const spec = join(dir, 'coban.yaml');

@@ -175,6 +175,13 @@ function locate(doc: Document, lines: LineCounter, path: SpecPath): string | und
   return undefined;
 }
 
+/** Where each issue's field is in the spec's text, as errors show it. */
+export function locateIssues(text: string, issues: readonly { path: SpecPath; message: string }[]): LocatedIssue[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return issues.map((i) => ({ field: formatPath(i.path), message: i.message, location: locate(doc, lines, i.path) }));
+}
+
 /** Parses and validates a spec; throws {@link SpecError} listing every problem. */
 export function parseSpec(text: string, source: string): Spec {
   const lines = new LineCounter();

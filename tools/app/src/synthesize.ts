@@ -85,7 +85,8 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
     }
   }
 
-  for (const warning of prepared.warnings) log(`warning: ${relative(process.cwd(), prepared.specPath)}: ${warning}`);
+  const spec = relative(process.cwd(), prepared.specPath);
+  for (const w of prepared.warnings) log(`warning: ${spec}${w.location ? `:${w.location}` : ''} ${w.field}: ${w.message}`);
   for (const change of prepared.changes) log(`ports: ${describeChange(change)}`);
   if (prepared.lockfileChanged) log(`ports: wrote ${relative(process.cwd(), prepared.lockfilePath)}`);
   return prepared;

@@ -87,7 +87,7 @@ describe('synth', () => {
     const result = runApp(spec, out);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
-    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}: consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
+    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
     expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
   }, 60_000);
 
