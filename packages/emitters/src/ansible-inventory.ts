@@ -20,7 +20,7 @@ const header = (lines: readonly string[]): string => lines.map((l) => `# ${l}`.t
  * The inventory: hosts are brokers, reached at their private IP. One group holds the cluster,
  * one group per AZ ID holds that AZ's brokers.
  */
-export function ansibleInventory(plan: ExposurePlan, source: string): string {
+export function ansibleInventory(plan: ExposurePlan): string {
   const cluster = Object.fromEntries(plan.brokers.map((b) => [brokerHostname(b.id), { ansible_host: b.privateIp }]));
   const azs = Object.fromEntries(
     plan.azIds
@@ -29,7 +29,7 @@ export function ansibleInventory(plan: ExposurePlan, source: string): string {
       .map(([azId, brokers]) => [azGroupName(azId), { hosts: Object.fromEntries(brokers.map((b) => [brokerHostname(b.id), {}])) }]),
   );
   return `${header([
-    `Ansible inventory of the brokers of Kafka cluster ${plan.cluster}, written by synth from ${source}.`,
+    `Ansible inventory of the brokers of Kafka cluster ${plan.cluster}, written by synth from its cluster spec.`,
     'Per-broker variables are in host_vars/ beside this file. Change the spec and synth again; do not edit.',
   ])}\n${toYaml({ all: { children: { [clusterGroupName(plan.cluster)]: { hosts: cluster }, ...azs } } })}`;
 }
@@ -52,7 +52,7 @@ export const CP_ANSIBLE_LISTENER_KEYS = { internal: 'internal', client: 'client'
  * `kafka_listeners` role in tools/ansible), the shape of roles that take `kafka_listeners` &
  * co., and Confluent cp-ansible's.
  */
-export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan, source: string): string {
+export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string {
   const { internal, client, interBrokerListenerName } = plan.kafka;
   const advertised = advertisedListenersOf(plan, broker);
   const own = {
@@ -91,7 +91,7 @@ export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan, source: 
   };
   return [
     header([
-      `Broker ${broker.id} of Kafka cluster ${plan.cluster}, written by synth from ${source}.`,
+      `Broker ${broker.id} of Kafka cluster ${plan.cluster}, written by synth from its cluster spec.`,
       'Change the spec and synth again; do not edit. Variables: tools/ansible/README.md.',
     ]),
     '',

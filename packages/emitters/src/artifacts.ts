@@ -1,4 +1,3 @@
-import { basename, dirname, relative } from 'node:path';
 import { PreparedPlan } from '@kafka-privatelink/plan';
 import { ansibleHostVars, ansibleInventory } from './ansible-inventory';
 import { ARTIFACT_PATHS, brokerHostname } from './artifact-paths';
@@ -12,19 +11,17 @@ export interface Artifact {
 }
 
 /**
- * Every plain file derived from the plan. Pure: same plan, same bytes. Files name the spec by its
- * file name only, so the output does not depend on where the repository is checked out.
+ * Every plain file derived from the plan. Pure: same plan, same bytes. No file names the spec or
+ * the lockfile by path or file name, so renaming or moving either changes no byte of the output.
  */
 export function synthArtifacts(prepared: PreparedPlan): Artifact[] {
   const { plan } = prepared;
-  const specName = basename(prepared.specPath);
-  const lockfileName = relative(dirname(prepared.specPath), prepared.lockfilePath).split('\\').join('/');
   return [
-    { path: ARTIFACT_PATHS.ansibleInventory, content: ansibleInventory(plan, specName) },
+    { path: ARTIFACT_PATHS.ansibleInventory, content: ansibleInventory(plan) },
     ...plan.brokers.map((broker) => ({
       path: ARTIFACT_PATHS.ansibleHostVars(brokerHostname(broker.id)),
-      content: ansibleHostVars(plan, broker, specName),
+      content: ansibleHostVars(plan, broker),
     })),
-    { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan, changes: prepared.changes, specName, lockfileName }) },
+    { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan, changes: prepared.changes }) },
   ];
 }

@@ -6,10 +6,6 @@ export interface TopologyReportProps {
   readonly plan: ExposurePlan;
   /** What this synth changed in the port lockfile. */
   readonly changes: readonly AllocationChange[];
-  /** The spec file as people know it, e.g. `coban.yaml`. */
-  readonly specName: string;
-  /** The lockfile, relative to the spec's folder. */
-  readonly lockfileName: string;
 }
 
 const code = (text: string | number): string => `\`${text}\``;
@@ -74,12 +70,12 @@ export function mermaidDiagram(plan: ExposurePlan): string {
  * A Markdown report for people and pull requests: the port table, the allocation changes of this
  * synth and a Mermaid diagram. Pure: no dates, every list in a stable order.
  */
-export function topologyReport({ plan, changes, specName, lockfileName }: TopologyReportProps): string {
+export function topologyReport({ plan, changes }: TopologyReportProps): string {
   const { client } = plan.kafka;
   const bootstrap = plan.shards.map((s) => code(`${s.sharedName}:${plan.bootstrapPort}`)).join(', ');
   const sections: string[] = [
     `# Kafka PrivateLink topology: ${plan.cluster}`,
-    `Written by synth from ${code(specName)} and ${code(lockfileName)}. Clients bootstrap from ${bootstrap}, then reach each ` +
+    `Written by synth from the cluster spec and its port lockfile. Clients bootstrap from ${bootstrap}, then reach each ` +
       `broker at the zonal name of its AZ on its own NLB port (${client.name} listener, broker port ${client.port}).`,
     '## Ports',
     table(

@@ -1,13 +1,13 @@
 import { parse } from 'yaml';
 import { ansibleHostVars, ansibleInventory, azGroupName, clusterGroupName } from '../src';
-import { examplePlan } from './plans';
+import { examplePlan, replicateOverClientListener } from './plans';
 
 const ANSIBLE_GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 describe('ansibleInventory', () => {
   it('lists every broker at its private IP in the cluster group and in the group of its AZ', () => {
     const { plan } = examplePlan();
-    const inventory = parse(ansibleInventory(plan, 'coban.yaml'));
+    const inventory = parse(ansibleInventory(plan));
     expect(inventory.all.children.kafka_coban.hosts).toEqual({
       'broker-101': { ansible_host: '10.0.1.11' },
       'broker-201': { ansible_host: '10.0.2.11' },
@@ -28,7 +28,7 @@ describe('ansibleInventory', () => {
 describe('ansibleHostVars', () => {
   const varsOf = (edit?: Parameters<typeof examplePlan>[0], index = 0) => {
     const { plan } = examplePlan(edit);
-    return parse(ansibleHostVars(plan, plan.brokers[index], 'coban.yaml'));
+    return parse(ansibleHostVars(plan, plan.brokers[index]));
   };
 
   it("holds the broker's facts for Ansible and for the test twin", () => {
@@ -82,7 +82,7 @@ describe('ansibleHostVars', () => {
   it("leaves a SASL_SSL client listener's mechanism to cp-ansible's global sasl_protocol", () => {
     const vars = varsOf((doc) => {
       doc.setIn(['kafka', 'clientListener', 'securityProtocol'], 'SASL_SSL');
-      doc.setIn(['kafka', 'interBrokerListener'], 'client');
+      replicateOverClientListener(doc);
     });
     expect(vars.kafka_broker_custom_listeners.client).toEqual({ name: 'CLIENT', port: 9094, hostname: 'kafka-az1.grab', ssl_enabled: true });
     expect(vars.kafka_broker_inter_broker_listener_name).toBe('client');

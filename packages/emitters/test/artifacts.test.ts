@@ -24,6 +24,10 @@ describe('synthArtifacts', () => {
     );
   });
 
+  it('gives the same bytes whatever the spec and its lockfile are called', () => {
+    expect(synthArtifacts(preparedOf(examplePlan(), '/a/coban-prod.yml'))).toEqual(synthArtifacts(preparedOf(examplePlan(), '/a/coban.yaml')));
+  });
+
   describe('from the spec and lockfile on disk', () => {
     let dirs: string[] = [];
     afterEach(() => {

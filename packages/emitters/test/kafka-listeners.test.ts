@@ -1,5 +1,5 @@
 import { clientTlsSubjectAltNames, serverPropertiesOf } from '../src';
-import { addBroker401, examplePlan } from './plans';
+import { addBroker401, examplePlan, replicateOverClientListener } from './plans';
 
 const propertiesOf = (edit?: Parameters<typeof examplePlan>[0], brokerId = 101) => {
   const { plan } = examplePlan(edit);
@@ -30,7 +30,7 @@ describe('serverPropertiesOf', () => {
   });
 
   it('uses the client listener between brokers when the spec says so', () => {
-    expect(propertiesOf((doc) => doc.setIn(['kafka', 'interBrokerListener'], 'client'))['inter.broker.listener.name']).toBe('CLIENT');
+    expect(propertiesOf(replicateOverClientListener)['inter.broker.listener.name']).toBe('CLIENT');
   });
 
   it('maps each listener to its security protocol', () => {

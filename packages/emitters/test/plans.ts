@@ -11,6 +11,22 @@ export function exampleSpecText(edit?: (doc: Document) => void): string {
   return doc.toString();
 }
 
+/**
+ * Brokers replicating over the client listener, which the spec allows only when the provider VPC
+ * is a consumer too (the zonal names resolve there) and admits the brokers.
+ */
+export function replicateOverClientListener(doc: Document): void {
+  doc.setIn(['kafka', 'interBrokerListener'], 'client');
+  const { account, vpcId } = (doc.toJS() as { provider: { account: string; vpcId: string } }).provider;
+  doc.addIn(['consumers'], {
+    name: 'brokers',
+    account,
+    vpcId,
+    subnets: { 'apse1-az1': 'subnet-0c1b2c3d4e5f60011', 'apse1-az2': 'subnet-0c1b2c3d4e5f60012', 'apse1-az3': 'subnet-0c1b2c3d4e5f60013' },
+    allowedCidrs: ['10.0.0.0/16'],
+  });
+}
+
 export interface TestPlan {
   readonly plan: ExposurePlan;
   readonly lock: PortLock;
@@ -39,6 +55,7 @@ export function preparedOf({ plan, changes }: TestPlan, specPath = '/repo/exampl
     lockfileText: '',
     lockfileChanged: false,
     changes,
+    warnings: [],
   };
 }
 

@@ -2,7 +2,7 @@ import { mermaidDiagram, topologyReport } from '../src';
 import { addBroker401, examplePlan, exampleSpecText, planOf } from './plans';
 
 const reportOf = (testPlan: ReturnType<typeof examplePlan>) =>
-  topologyReport({ plan: testPlan.plan, changes: testPlan.changes, specName: 'coban.yaml', lockfileName: 'coban.ports-lock.json' });
+  topologyReport({ plan: testPlan.plan, changes: testPlan.changes });
 
 describe('topologyReport', () => {
   it('has a port table row per broker: AZ, shard, port and advertised name', () => {

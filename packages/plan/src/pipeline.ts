@@ -1,15 +1,19 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   AllocationChange,
   AllocationResult,
   allocatePorts,
   assertLockUnchanged,
   EMPTY_LOCK,
+  lineEndingOf,
+  LockfileError,
   parseLockfile,
+  PortAllocationError,
   PortLock,
   serializeLockfile,
 } from '@kafka-privatelink/port-allocation';
-import { loadSpec, lockfilePathFor, Spec } from '@kafka-privatelink/spec';
+import { fileProblem, LocatedIssue, locateIssues, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/spec';
 import { buildPlan, ExposurePlan, portPolicyOf } from './plan';
 
 export interface PreparedPlan {
@@ -22,6 +26,8 @@ export interface PreparedPlan {
   /** The lockfile text needs writing (new allocations, retirements, or no lockfile yet). */
   readonly lockfileChanged: boolean;
   readonly changes: readonly AllocationChange[];
+  /** What the spec allows but likely does not mean, each with its field and line. */
+  readonly warnings: readonly LocatedIssue[];
 }
 
 export interface PrepareOptions {
@@ -37,7 +43,65 @@ export interface PlanWithLock extends AllocationResult {
 export function planWithLock(spec: Spec, previous: PortLock = EMPTY_LOCK): PlanWithLock {
   const listener = spec.kafka.clientListener.name;
   const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous);
-  return { ...result, plan: buildPlan(spec, result.lock) };
+  const lock = { cluster: spec.cluster, ...result.lock };
+  return { ...result, lock, plan: buildPlan(spec, lock) };
+}
+
+function readLockfile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileProblem('ports.lockfile', path, error);
+  }
+}
+
+/** The cluster a port lockfile records (`null`: none recorded), or undefined if the file is not one. */
+function lockfileCluster(path: string): string | null | undefined {
+  try {
+    const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof data !== 'object' || data === null || !('lockfileVersion' in data)) return undefined;
+    return 'cluster' in data && typeof data.cluster === 'string' ? data.cluster : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A spec whose lockfile is missing may have lost it by a rename of the spec or a move of the
+ * lockfile. Allocating from scratch would then move every broker to other ports, retired ones
+ * included, so a lockfile beside the spec or the expected lockfile that is, or may be, this
+ * cluster's stops synth.
+ */
+function refuseFreshAllocationBesideHistory(spec: Spec, specPath: string, lockfilePath: string): void {
+  const folders = [...new Set([dirname(specPath), dirname(lockfilePath)])];
+  const candidates = folders.flatMap((folder) => {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return [];
+    }
+    return names.filter((name) => name.endsWith('.json')).map((name) => join(folder, name));
+  });
+  for (const other of [...new Set(candidates)].sort()) {
+    const cluster = lockfileCluster(other);
+    if (cluster === undefined || (cluster !== null && cluster !== spec.cluster)) continue;
+    const move = `move it to ${lockfilePath} (git mv keeps its history), or set ports.lockfile in the spec to its path`;
+    throw new PortAllocationError(
+      cluster === null
+        ? `ports.lockfile: there is no port lockfile at ${lockfilePath}, but ${other} is a port lockfile that does not record its cluster ` +
+            `(written by an earlier version) and may hold the ports of cluster ${spec.cluster}. Synth does not allocate ports from scratch ` +
+            `beside it: if it is this cluster's, ${move}; if it is another cluster's, run synth for that cluster's spec once, which records its cluster.`
+        : `ports.lockfile: there is no port lockfile at ${lockfilePath}, but ${other} holds the ports of cluster ${spec.cluster}. ` +
+            `Synth does not allocate ports from scratch while they exist (every broker would move to another port): ${move}.`,
+    );
+  }
+}
+
+function warningsOf(spec: Spec, specPath: string): LocatedIssue[] {
+  const warnings = specWarnings(spec);
+  return warnings.length === 0 ? [] : locateIssues(readFileSync(specPath, 'utf8'), warnings);
 }
 
 /** Spec file + lockfile → plan. Reads files, writes none; every error names what is wrong. */
@@ -45,11 +109,18 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
   const spec = loadSpec(specPath);
   const lockfilePath = lockfilePathFor(specPath, spec.ports.lockfile);
   const policy = portPolicyOf(spec);
-  const previousText = existsSync(lockfilePath) ? readFileSync(lockfilePath, 'utf8') : undefined;
+  const previousText = readLockfile(lockfilePath);
   const previous = previousText === undefined ? EMPTY_LOCK : parseLockfile(previousText, policy, lockfilePath);
+  if (previous.cluster !== undefined && previous.cluster !== spec.cluster) {
+    throw new LockfileError(lockfilePath, [
+      `it holds the ports of cluster ${previous.cluster}, not of ${spec.cluster} (the spec's cluster); point ports.lockfile at the lockfile of ` +
+        `${spec.cluster}, or leave it out to use the one beside the spec`,
+    ]);
+  }
+  if (previousText === undefined) refuseFreshAllocationBesideHistory(spec, specPath, lockfilePath);
   const result = planWithLock(spec, previous);
-  if (options.frozenLockfile) assertLockUnchanged(result, previousText, lockfilePath);
-  const lockfileText = serializeLockfile(result.lock);
+  if (options.frozenLockfile) assertLockUnchanged(result, previousText, lockfilePath, previous);
+  const lockfileText = serializeLockfile(result.lock, lineEndingOf(previousText));
   return {
     specPath,
     spec,
@@ -58,5 +129,6 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     lockfileText,
     lockfileChanged: lockfileText !== previousText,
     changes: result.changes,
+    warnings: warningsOf(spec, specPath),
   };
 }

@@ -1,8 +1,8 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { FrozenLockfileError } from '@kafka-privatelink/port-allocation';
+import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
 import { planWithLock, preparePlan } from './index';
 
@@ -120,6 +120,109 @@ describe('preparePlan', () => {
     const dir = copyExample();
     const spec = join(dir, 'coban.yaml');
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: locks/ports.json\n'));
-    expect(preparePlan(spec).lockfilePath).toBe(join(dir, 'locks', 'ports.json'));
+    mkdirSync(join(dir, 'locks'));
+    renameSync(join(dir, 'coban.ports-lock.json'), join(dir, 'locks', 'ports.json'));
+    const prepared = preparePlan(spec, { frozenLockfile: true });
+    expect(prepared.lockfilePath).toBe(join(dir, 'locks', 'ports.json'));
+    expect(prepared.lockfileChanged).toBe(false);
+  });
+
+  const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
+  const withoutCluster = (text: string) => text.replace(/ {2}"cluster": .*\n/, '');
+
+  it('fails when the spec was renamed away from its lockfile, instead of allocating every port anew', () => {
+    const dir = copyExample();
+    renameSync(join(dir, 'coban.yaml'), join(dir, 'coban-prod.yaml'));
+    expect(() => preparePlan(join(dir, 'coban-prod.yaml'))).toThrow(PortAllocationError);
+    expect(() => preparePlan(join(dir, 'coban-prod.yaml'))).toThrow(
+      `ports.lockfile: there is no port lockfile at ${join(dir, 'coban-prod.ports-lock.json')}, but ${join(dir, 'coban.ports-lock.json')} ` +
+        'holds the ports of cluster coban. Synth does not allocate ports from scratch while they exist (every broker would move to another port): ' +
+        `move it to ${join(dir, 'coban-prod.ports-lock.json')} (git mv keeps its history), or set ports.lockfile in the spec to its path.`,
+    );
+  });
+
+  it('fails when the spec was renamed away from a lockfile that does not record its cluster yet', () => {
+    const dir = copyExample();
+    const lock = join(dir, 'coban.ports-lock.json');
+    writeFileSync(lock, withoutCluster(readFileSync(lock, 'utf8')));
+    renameSync(join(dir, 'coban.yaml'), join(dir, 'coban-prod.yaml'));
+    expect(() => preparePlan(join(dir, 'coban-prod.yaml'))).toThrow(/does not record its cluster \(written by an earlier version\) and may hold the ports of cluster coban/);
+  });
+
+  it('allocates from scratch beside the lockfile of another cluster', () => {
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('cluster: coban', 'cluster: other'));
+    renameSync(spec, join(dir, 'other.yaml'));
+    const prepared = preparePlan(join(dir, 'other.yaml'));
+    expect(prepared.lockfileText).toContain('"cluster": "other"');
+    expect(prepared.plan.brokers.map((b) => b.port)).toEqual([10001, 10002, 10003]);
+  });
+
+  it('fails when the lockfile records another cluster', () => {
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('cluster: coban', 'cluster: other').replace('ports:\n', 'ports:\n  lockfile: coban.ports-lock.json\n'));
+    expect(() => preparePlan(spec)).toThrow(LockfileError);
+    expect(() => preparePlan(spec)).toThrow(
+      `${join(dir, 'coban.ports-lock.json')} is not a valid port lockfile:\n  - it holds the ports of cluster coban, not of other (the spec's cluster); ` +
+        'point ports.lockfile at the lockfile of other, or leave it out to use the one beside the spec',
+    );
+  });
+
+  it('records the cluster in a lockfile written before it did, and frozen mode says that is the change', () => {
+    const dir = copyExample();
+    const lock = join(dir, 'coban.ports-lock.json');
+    writeFileSync(lock, withoutCluster(readFileSync(lock, 'utf8')));
+    expect(() => preparePlan(join(dir, 'coban.yaml'), { frozenLockfile: true })).toThrow(
+      /- it does not record its cluster yet \(written by an earlier version\); synth adds "cluster": "coban"\n/,
+    );
+    expect(preparePlan(join(dir, 'coban.yaml')).lockfileText).toBe(readFileSync(EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json'), 'utf8'));
+  });
+
+  it('accepts a lockfile checked out with CRLF line endings, and keeps them when it changes', () => {
+    const dir = copyExample();
+    const lock = join(dir, 'coban.ports-lock.json');
+    writeFileSync(lock, readFileSync(lock, 'utf8').replaceAll('\n', '\r\n'));
+    const spec = join(dir, 'coban.yaml');
+    expect(preparePlan(spec, { frozenLockfile: true }).lockfileChanged).toBe(false);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const prepared = preparePlan(spec);
+    expect(prepared.lockfileText).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }\r\n');
+    expect(prepared.lockfileText.replaceAll('\r\n', '')).not.toContain('\n');
+  });
+
+  it('fails in frozen mode on a lockfile that mixes line endings, saying so', () => {
+    const dir = copyExample();
+    const lock = join(dir, 'coban.ports-lock.json');
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace('\n', '\r\n'));
+    expect(() => preparePlan(join(dir, 'coban.yaml'), { frozenLockfile: true })).toThrow(/- only its line endings differ \(it mixes CRLF and LF\)/);
+  });
+
+  it('fails with one line naming ports.lockfile when the lockfile path is a folder', () => {
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    mkdirSync(join(dir, 'locks'));
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: locks\n'));
+    expect(() => preparePlan(spec)).toThrow(`ports.lockfile: ${join(dir, 'locks')} is a folder, not a file`);
+  });
+
+  it('warns about a consumer in another account without a role, saying what Terraform then does', () => {
+    expect(preparePlan(EXAMPLE_SPEC_PATH).warnings).toEqual([
+      {
+        field: 'consumers[0].assumeRoleArn',
+        location: '60:5',
+        message:
+          'consumer kios is in account 222222222222, not the provider\'s 111111111111, and has no assumeRoleArn: ' +
+          'stack consumer-kios runs with whatever credentials deploy it, and Terraform refuses credentials of any other account at plan ' +
+          '("AWS account ID not allowed"); deploy it with credentials of 222222222222, or set assumeRoleArn',
+      },
+    ]);
+    const dir = copyExample();
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('    region: ap-southeast-1\n    vpcId: vpc-0b', '    region: ap-southeast-1\n    assumeRoleArn: arn:aws:iam::222222222222:role/deployer\n    vpcId: vpc-0b'));
+    expect(preparePlan(spec).warnings).toEqual([]);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('account: "222222222222"', 'account: "111111111111"').replace(/ {4}assumeRoleArn: .*\n/, ''));
+    expect(preparePlan(spec).warnings).toEqual([]);
   });
 });

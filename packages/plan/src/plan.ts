@@ -41,8 +41,9 @@ export interface ShardPlan {
   /** Zonal name per provider AZ ID, sorted by AZ ID. */
   readonly zonalNames: readonly { readonly azId: string; readonly name: string }[];
   /**
-   * The shard's NLB listener ports (bootstrap and brokers) merged into contiguous ranges,
-   * ascending: what security groups in front of and behind the shard's endpoint must open.
+   * The shard's NLB listener ports (bootstrap and brokers) merged into contiguous ranges, spanning
+   * the shard's retired ports, ascending: what security groups in front of and behind the shard's
+   * endpoint must open.
    */
   readonly portRanges: readonly PortRange[];
 }
@@ -66,6 +67,15 @@ export function portRanges(ports: readonly number[]): PortRange[] {
     else ranges.push({ from: port, to: port });
   }
   return ranges;
+}
+
+/**
+ * The ranges of the listener ports, bridged over the shard's retired ports: those have no
+ * listener, so opening them admits nothing, and rules then neither split when a broker leaves nor
+ * multiply towards the quota. A range of retired ports alone is left out.
+ */
+export function listenerPortRanges(listenerPorts: readonly number[], retiredPorts: readonly number[]): PortRange[] {
+  return portRanges([...listenerPorts, ...retiredPorts]).filter((r) => listenerPorts.some((p) => p >= r.from && p <= r.to));
 }
 
 export interface ConsumerPlan {
@@ -161,19 +171,33 @@ export function portPolicyOf(spec: Spec): PortPolicy {
   };
 }
 
+/**
+ * Order by code point, the same on every machine: `localeCompare` follows the process's locale
+ * (in Estonian, "z" sorts before "t"), which would reorder stacks and reports between a laptop and CI.
+ */
+export const byCodePoint = (a: string, b: string): number => {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
+};
+
 const byAz = (subnets: Readonly<Record<string, string>>): AzSubnet[] =>
   Object.entries(subnets)
     .map(([azId, subnetId]) => ({ azId, subnetId }))
-    .sort((a, b) => a.azId.localeCompare(b.azId));
+    .sort((a, b) => byCodePoint(a.azId, b.azId));
 
-const sortedUnique = (items: readonly string[]): string[] => [...new Set(items)].sort();
+const sortedUnique = (items: readonly string[]): string[] => [...new Set(items)].sort(byCodePoint);
 
 /**
  * Builds the plan from a validated spec and the lock allocated for it. Pure: no AWS, no files.
  * Throws if the lock does not hold a port for every broker (the caller allocates first).
  */
 export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
-  const azIds = Object.keys(spec.provider.nlbSubnets).sort();
+  const azIds = Object.keys(spec.provider.nlbSubnets).sort(byCodePoint);
   const brokers: BrokerPlan[] = [...spec.brokers]
     .sort((a, b) => a.id - b.id)
     .map((b) => {
@@ -201,12 +225,15 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
       brokerIds: members.map((b) => b.id),
       sharedName: sharedDnsName(spec.dns, index),
       zonalNames: azIds.map((azId) => ({ azId, name: zonalDnsName(spec.dns, azId, index) })),
-      portRanges: portRanges([spec.ports.bootstrap, ...members.map((b) => b.port)]),
+      portRanges: listenerPortRanges(
+        [spec.ports.bootstrap, ...members.map((b) => b.port)],
+        lock.retired.filter((r) => r.shard === index).map((r) => r.port),
+      ),
     };
   });
 
   const consumers: ConsumerPlan[] = [...spec.consumers]
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCodePoint(a.name, b.name))
     .map((c) => {
       const region = c.region ?? spec.provider.region;
       return {

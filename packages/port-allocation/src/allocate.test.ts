@@ -64,7 +64,7 @@ describe('allocatePorts', () => {
   it('fails when more brokers are asked than one NLB holds and sharding is off, saying how many fit', () => {
     const fifty = Array.from({ length: 50 }, (_, i) => i + 1);
     expect(() => allocatePorts(brokers(...fifty), policy)).toThrow(
-      '50 brokers do not fit: sharding is off (maxShards 1) and one NLB holds at most 49 brokers (50 listeners, one of them the bootstrap listener), so 49 brokers fit; remove 1 brokers or allow 2 shards',
+      '50 brokers do not fit: sharding is off (ports.maxShards 1) and one NLB holds at most 49 brokers (50 listeners, one of them the bootstrap listener), so 49 brokers fit; remove 1 brokers or set ports.maxShards to 2',
     );
   });
 
@@ -73,7 +73,7 @@ describe('allocatePorts', () => {
     const first = allocatePorts(brokers(1, 2), narrow).lock;
     const removed = allocatePorts(brokers(1), narrow, first).lock;
     expect(() => allocatePorts(brokers(1, 3), narrow, removed)).toThrow(
-      /no port left for broker 3: ports 10001-10002 are all handed out or retired; raise lastBrokerPort/,
+      /no port left for broker 3: ports 10001-10002 are all handed out or retired; raise ports\.lastBroker/,
     );
   });
 
@@ -86,13 +86,13 @@ describe('allocatePorts', () => {
     const lock = allocatePorts(brokers(1, 2), wide).lock;
     expect(() => allocatePorts(brokers(1, 2), { ...wide, maxShards: 1 }, lock)).toThrow(/2 brokers do not fit/);
     expect(() => allocatePorts(brokers(2), { ...wide, maxShards: 1 }, lock)).toThrow(
-      /broker 2 is locked on shard 1, but maxShards is 1/,
+      /broker 2 is locked on shard 1, but ports\.maxShards is 1/,
     );
   });
 
   it('fails when the bootstrap port lies inside the broker range', () => {
     expect(() => allocatePorts(brokers(1), { ...policy, bootstrapPort: 10005 })).toThrow(
-      'bootstrapPort 10005 lies inside the broker port range 10001-19999',
+      'ports.bootstrap 10005 lies inside the broker port range 10001-19999',
     );
   });
 });

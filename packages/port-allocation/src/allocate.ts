@@ -7,6 +7,7 @@ import {
   EMPTY_LOCK,
   MAX_BROKERS_PER_NLB,
   PortLock,
+  POLICY_FIELDS as F,
   PortPolicy,
   RetiredPort,
 } from './types';
@@ -20,26 +21,26 @@ export function checkPolicy(policy: PortPolicy): void {
   const { bootstrapPort, firstBrokerPort, lastBrokerPort, brokersPerShard, maxShards } = policy;
   for (const [name, port] of Object.entries({ bootstrapPort, firstBrokerPort, lastBrokerPort })) {
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new PortAllocationError(`${name} must be an integer between 1 and 65535, got ${port}`);
+      throw new PortAllocationError(`${F[name as keyof PortPolicy]} must be an integer between 1 and 65535, got ${port}`);
     }
   }
   if (lastBrokerPort < firstBrokerPort) {
     throw new PortAllocationError(
-      `lastBrokerPort (${lastBrokerPort}) must not be below firstBrokerPort (${firstBrokerPort})`,
+      `${F.lastBrokerPort} (${lastBrokerPort}) must not be below ${F.firstBrokerPort} (${firstBrokerPort})`,
     );
   }
   if (bootstrapPort >= firstBrokerPort && bootstrapPort <= lastBrokerPort) {
     throw new PortAllocationError(
-      `bootstrapPort ${bootstrapPort} lies inside the broker port range ${firstBrokerPort}-${lastBrokerPort}`,
+      `${F.bootstrapPort} ${bootstrapPort} lies inside the broker port range ${firstBrokerPort}-${lastBrokerPort}`,
     );
   }
   if (!Number.isInteger(brokersPerShard) || brokersPerShard < 1 || brokersPerShard > MAX_BROKERS_PER_NLB) {
     throw new PortAllocationError(
-      `brokersPerShard must be an integer between 1 and ${MAX_BROKERS_PER_NLB}, got ${brokersPerShard}`,
+      `${F.brokersPerShard} must be an integer between 1 and ${MAX_BROKERS_PER_NLB}, got ${brokersPerShard}`,
     );
   }
   if (!Number.isInteger(maxShards) || maxShards < 1) {
-    throw new PortAllocationError(`maxShards must be an integer of at least 1, got ${maxShards}`);
+    throw new PortAllocationError(`${F.maxShards} must be an integer of at least 1, got ${maxShards}`);
   }
 }
 
@@ -51,13 +52,13 @@ function capacityMessage(count: number, policy: PortPolicy): string {
     (policy.brokersPerShard === MAX_BROKERS_PER_NLB ? ' (50 listeners, one of them the bootstrap listener)' : '');
   if (policy.maxShards === 1) {
     return (
-      `${count} brokers do not fit: sharding is off (maxShards 1) and ${perNlb}, so ${fit} brokers fit; ` +
-      `remove ${count - fit} brokers or allow ${needed} shards (each shard is its own NLB and endpoint service)`
+      `${count} brokers do not fit: sharding is off (${F.maxShards} 1) and ${perNlb}, so ${fit} brokers fit; ` +
+      `remove ${count - fit} brokers or set ${F.maxShards} to ${needed} (each shard is its own NLB and endpoint service)`
     );
   }
   return (
     `${count} brokers do not fit: ${policy.maxShards} shards × ${policy.brokersPerShard} brokers = ${fit} brokers fit; ` +
-    `remove ${count - fit} brokers or allow ${needed} shards`
+    `remove ${count - fit} brokers or set ${F.maxShards} to ${needed}`
   );
 }
 
@@ -113,7 +114,7 @@ export function allocatePorts(
     if (allocation.shard >= policy.maxShards) {
       throw new PortAllocationError(
         `broker ${id} is locked on shard ${allocation.shard}, ` +
-          `but maxShards is ${policy.maxShards}: shards of a cluster can be added, never taken away while brokers use them`,
+          `but ${F.maxShards} is ${policy.maxShards}: shards of a cluster can be added, never taken away while brokers use them`,
       );
     }
     shardLoad[allocation.shard] += 1;
@@ -148,7 +149,7 @@ export function allocatePorts(
     if (port > policy.lastBrokerPort) {
       throw new PortAllocationError(
         `no port left for broker ${id}: ports ${policy.firstBrokerPort}-${policy.lastBrokerPort} are all handed out or retired; ` +
-          `raise lastBrokerPort (ports are never reused, so a retired port cannot be given to broker ${id})`,
+          `raise ${F.lastBrokerPort} (ports are never reused, so a retired port cannot be given to broker ${id})`,
       );
     }
     highestPort = port;

@@ -31,6 +31,14 @@ describe('lockfile', () => {
     expect(parseLockfile(text, policy)).toEqual(lock);
   });
 
+  it('records the cluster it belongs to, and reads it back', () => {
+    const lock = { ...allocatePorts([{ id: 101, listener: 'CLIENT' }], policy).lock, cluster: 'coban' };
+    const text = serializeLockfile(lock);
+    expect(text).toContain('  "lockfileVersion": 1,\n  "cluster": "coban",\n');
+    expect(parseLockfile(text, policy)).toEqual(lock);
+    expect(() => parseLockfile(text.replace('"coban"', '42'), policy)).toThrow('cluster: expected the cluster name, got 42');
+  });
+
   it('fails when two brokers hold one port, as after a merge of two branches', () => {
     const text = lockText(`    "101": { "port": 10001, "shard": 0, "listener": "CLIENT" },
     "401": { "port": 10001, "shard": 0, "listener": "CLIENT" }`);
@@ -42,7 +50,9 @@ describe('lockfile', () => {
   it('fails when a merge left the same broker twice (duplicate JSON key)', () => {
     const text = lockText(`    "401": { "port": 10004, "shard": 0, "listener": "CLIENT" },
     "401": { "port": 10005, "shard": 0, "listener": "CLIENT" }`);
-    expect(problemsOf(text)[0]).toMatch(/not valid JSON: Map keys must be unique/);
+    expect(problemsOf(text)).toEqual([
+      '5:5: key "401" is given twice; a merge of two branches that each added it leaves that, and only one of them can stay',
+    ]);
   });
 
   it('fails when a merge left conflict markers', () => {
@@ -51,7 +61,7 @@ describe('lockfile', () => {
 =======
     "501": { "port": 10004, "shard": 0, "listener": "CLIENT" }
 >>>>>>> feature`);
-    expect(problemsOf(text)[0]).toMatch(/^not valid JSON/);
+    expect(problemsOf(text)[0]).toMatch(/^6:1: not valid JSON: Missing , between flow map items/);
   });
 
   it('fails when a retired port is handed to a broker', () => {
@@ -66,7 +76,7 @@ describe('lockfile', () => {
 
   it('fails when a port is outside the range of the spec', () => {
     const text = lockText(`    "101": { "port": 20001, "shard": 0, "listener": "CLIENT" }`);
-    expect(problemsOf(text)).toEqual(['brokers.101.port: 20001 is outside the broker port range 10001-10999 of the spec']);
+    expect(problemsOf(text)).toEqual(['brokers.101.port: 20001 is outside the broker port range 10001-10999 of the spec (ports.firstBroker, ports.lastBroker)']);
   });
 
   it('fails when the version is unknown', () => {
@@ -77,7 +87,7 @@ describe('lockfile', () => {
   it('fails when a shard holds more brokers than one NLB serves', () => {
     const entries = Array.from({ length: 3 }, (_, i) => `    "${i + 1}": { "port": ${10001 + i}, "shard": 0, "listener": "CLIENT" }`);
     expect(problemsOf(lockText(entries.join(',\n')), { ...policy, brokersPerShard: 2 })).toEqual([
-      'shard 0 holds 3 brokers, more than the 2 one NLB may serve',
+      'shard 0 holds 3 brokers, more than the 2 one NLB may serve (ports.brokersPerShard)',
     ]);
   });
 
@@ -93,7 +103,7 @@ describe('lockfile', () => {
   "retired": [{ "broker": 201, "port": 10004, "shard": 0, "listener": "CLIENT" }]
 }`;
     expect(problemsOf(text)).toEqual([
-      'unknown key "extra" (allowed: lockfileVersion, about, brokers, retired)',
+      'unknown key "extra" (allowed: lockfileVersion, cluster, about, brokers, retired)',
       'brokers.101: unknown key "colour"',
       'brokers.101.port: expected an integer, got "10001"',
       'brokers.101.shard: expected an integer of at least 0, got -1',

@@ -1,16 +1,22 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { LockfileError } from './errors';
-import { BrokerAllocation, LOCKFILE_VERSION, PortLock, PortPolicy, RetiredPort } from './types';
+import { BrokerAllocation, LOCKFILE_VERSION, POLICY_FIELDS as F, PortLock, PortPolicy, RetiredPort } from './types';
 
 const ABOUT =
   'NLB ports of the Kafka brokers, written by synth. Commit it; review changes; do not edit by hand. ' +
   'A broker keeps its port for life; a removed broker\'s port is retired and never given to another broker.';
 
-const TOP_KEYS = ['lockfileVersion', 'about', 'brokers', 'retired'];
+const TOP_KEYS = ['lockfileVersion', 'cluster', 'about', 'brokers', 'retired'];
 const ENTRY_KEYS = ['port', 'shard', 'listener'];
 
-/** Serializes a lock: stable key order, one broker per line, so a review sees one line per change. */
-export function serializeLockfile(lock: PortLock): string {
+/** The line ending a text uses: CRLF when git checked it out that way (core.autocrlf), else LF. */
+export const lineEndingOf = (text: string | undefined): '\n' | '\r\n' => (text?.includes('\r\n') ? '\r\n' : '\n');
+
+/**
+ * Serializes a lock: stable key order, one broker per line, so a review sees one line per change.
+ * With CRLF line endings for a working tree that has them, so that they alone never count as a change.
+ */
+export function serializeLockfile(lock: PortLock, lineEnding: '\n' | '\r\n' = '\n'): string {
   const entry = (a: { port: number; shard: number; listener: string }) =>
     `"port": ${a.port}, "shard": ${a.shard}, "listener": ${JSON.stringify(a.listener)}`;
   const brokers = [...lock.brokers]
@@ -21,14 +27,15 @@ export function serializeLockfile(lock: PortLock): string {
     .map((r) => `    { "broker": ${r.broker}, ${entry(r)} }`);
   const block = (lines: string[], open: string, close: string) =>
     lines.length === 0 ? `${open}${close}` : `${open}\n${lines.join(',\n')}\n  ${close}`;
-  return (
+  const text =
     '{\n' +
     `  "lockfileVersion": ${LOCKFILE_VERSION},\n` +
+    (lock.cluster === undefined ? '' : `  "cluster": ${JSON.stringify(lock.cluster)},\n`) +
     `  "about": ${JSON.stringify(ABOUT)},\n` +
     `  "brokers": ${block(brokers, '{', '}')},\n` +
     `  "retired": ${block(retired, '[', ']')}\n` +
-    '}\n'
-  );
+    '}\n';
+  return lineEnding === '\n' ? text : text.replaceAll('\n', lineEnding);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,9 +73,19 @@ function readJson(text: string, source: string): unknown {
   } catch {
     // reported below, with the parser that gives reasons
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new LockfileError(source, doc.errors.map((e) => `not valid JSON: ${e.message.split('\n')[0]}`));
+    throw new LockfileError(
+      source,
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        const key = e.code === 'DUPLICATE_KEY' ? /^"(?:[^"\\]|\\.)*"/.exec(text.slice(e.pos[0]))?.[0] : undefined;
+        return key === undefined
+          ? `${line}:${col}: not valid JSON: ${e.message.split('\n')[0]}`
+          : `${line}:${col}: key ${key} is given twice; a merge of two branches that each added it leaves that, and only one of them can stay`;
+      }),
+    );
   }
   return doc.toJS();
 }
@@ -89,6 +106,10 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
     problems.push(`lockfileVersion is ${JSON.stringify(data.lockfileVersion)}; this tool reads version ${LOCKFILE_VERSION} only`);
   }
 
+  if (data.cluster !== undefined && typeof data.cluster !== 'string') {
+    problems.push(`cluster: expected the cluster name, got ${JSON.stringify(data.cluster)}`);
+  }
+
   const holders = new Map<number, string[]>();
   const hold = (port: number, who: string) => holders.set(port, [...(holders.get(port) ?? []), who]);
 
@@ -106,7 +127,7 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
       problems.push(`${where}.port: expected an integer, got ${JSON.stringify(port)}`);
     } else if (port < policy.firstBrokerPort || port > policy.lastBrokerPort) {
       problems.push(
-        `${where}.port: ${port} is outside the broker port range ${policy.firstBrokerPort}-${policy.lastBrokerPort} of the spec`,
+        `${where}.port: ${port} is outside the broker port range ${policy.firstBrokerPort}-${policy.lastBrokerPort} of the spec (${F.firstBrokerPort}, ${F.lastBrokerPort})`,
       );
     }
     if (typeof shard !== 'number' || !Number.isInteger(shard) || shard < 0) {
@@ -165,12 +186,13 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
   for (const [id, a] of brokers) load.set(a.shard, [...(load.get(a.shard) ?? []), id]);
   for (const [shard, ids] of load) {
     if (ids.length > policy.brokersPerShard) {
-      problems.push(`shard ${shard} holds ${ids.length} brokers, more than the ${policy.brokersPerShard} one NLB may serve`);
+      problems.push(`shard ${shard} holds ${ids.length} brokers, more than the ${policy.brokersPerShard} one NLB may serve (${F.brokersPerShard})`);
     }
   }
 
   if (problems.length > 0) throw new LockfileError(source, problems);
   return {
+    ...(typeof data.cluster === 'string' ? { cluster: data.cluster } : {}),
     brokers: new Map([...brokers].sort(([a], [b]) => a - b)),
     retired: retired.sort((a, b) => a.port - b.port),
   };

@@ -21,6 +21,15 @@ export interface PortPolicy {
   readonly maxShards: number;
 }
 
+/** The spec field each policy setting comes from: messages name what the user can change. */
+export const POLICY_FIELDS: Readonly<Record<keyof PortPolicy, string>> = {
+  bootstrapPort: 'ports.bootstrap',
+  firstBrokerPort: 'ports.firstBroker',
+  lastBrokerPort: 'ports.lastBroker',
+  brokersPerShard: 'ports.brokersPerShard',
+  maxShards: 'ports.maxShards',
+};
+
 /** A broker that needs an NLB port. */
 export interface BrokerRequest {
   /** Kafka broker id. */
@@ -44,6 +53,11 @@ export interface RetiredPort {
 }
 
 export interface PortLock {
+  /**
+   * The cluster whose ports these are, so that a lockfile is never used for, or lost by, the
+   * wrong spec. @default - not recorded (lockfiles written before it was)
+   */
+  readonly cluster?: string;
   /** Active brokers by broker id. */
   readonly brokers: ReadonlyMap<number, BrokerAllocation>;
   /** Retired ports, sorted by port. */

@@ -64,7 +64,8 @@ describe('spec errors name the field, the value and what is allowed', () => {
   });
 
   it('fails when a key is repeated', () => {
-    expect(problems('cluster: a\ncluster: b\n')).toEqual(['(YAML): malformed YAML: Map keys must be unique']);
+    expect(problems('cluster: a\ncluster: b\n')).toEqual(['(YAML): key "cluster" is given twice; keep one']);
+    expect(() => parseSpec('cluster: a\nports:\n  bootstrap: 1\n  bootstrap: 2\n', 'c.yaml')).toThrow('c.yaml:4:3 (YAML): key "bootstrap" is given twice; keep one');
   });
 
   it('fails when a key is unknown, suggesting the likely one', () => {
@@ -81,6 +82,46 @@ describe('spec errors name the field, the value and what is allowed', () => {
   it('fails when broker ids repeat', () => {
     expect(problems(variant((s) => (s.brokers[2].id = 101)))).toEqual([
       'brokers[2].id: broker id 101 is already used by brokers[0]; broker ids must be unique',
+    ]);
+  });
+
+  it('fails when two brokers name the same instance, which would send one broker\'s port to the other', () => {
+    expect(problems(variant((s) => (s.brokers[2].instanceId = s.brokers[0].instanceId)))).toEqual([
+      'brokers[2].instanceId: i-0a1b2c3d4e5f60101 is already the instance of brokers[0]; every broker runs on its own EC2 instance',
+    ]);
+  });
+
+  it('fails when two ip targets repeat, or an instance id does not look like one', () => {
+    const text = variant((s) => {
+      s.provider.targetType = 'ip';
+      s.brokers[1].privateIp = s.brokers[0].privateIp;
+      s.brokers[2].instanceId = '10.0.3.11';
+    });
+    expect(problems(text)).toEqual([
+      'brokers[2].instanceId: must be an EC2 instance id, like i-0a1b2c3d4e5f60718 (got "10.0.3.11")',
+      'brokers[1].privateIp: 10.0.1.11 is already the private IP of brokers[0]',
+    ]);
+  });
+
+  it('fails when one subnet is given for two AZ IDs', () => {
+    const text = variant((s) => {
+      s.provider.nlbSubnets['apse1-az2'] = s.provider.nlbSubnets['apse1-az1'];
+      s.consumers[0].subnets['apse1-az3'] = s.consumers[0].subnets['apse1-az1'];
+    });
+    expect(problems(text)).toEqual([
+      'provider.nlbSubnets."apse1-az2": subnet-0a1b2c3d4e5f60011 is already the subnet of apse1-az1; a subnet lies in one AZ only',
+      'consumers[0].subnets."apse1-az3": subnet-0b1b2c3d4e5f60011 is already the subnet of apse1-az1; a subnet lies in one AZ only',
+    ]);
+  });
+
+  it('fails when two consumers share a VPC or a hosted zone', () => {
+    const text = variant((s) => {
+      s.consumers[0].hostedZoneId = 'Z0123456789ABCDEFGHIJ';
+      s.consumers.push({ ...s.consumers[0], name: 'kios-b' });
+    });
+    expect(problems(text)).toEqual([
+      'consumers[1].vpcId: vpc-0b1b2c3d4e5f60001 is already the VPC of consumers[0] (kios); list all clients of a VPC under one consumer',
+      "consumers[1].hostedZoneId: Z0123456789ABCDEFGHIJ is already the hosted zone of consumers[0] (kios); each consumer's records point at its own endpoint, so each needs its own zone (leave hostedZoneId out to create one)",
     ]);
   });
 
@@ -107,7 +148,7 @@ describe('spec errors name the field, the value and what is allowed', () => {
       s.provider.region = 'ap-northeast-1';
     });
     expect(problems(text)).toEqual([
-      'brokers[0].azId: must be an AZ ID of the form <region-code>-az<N>, like apse1-az1 (got "ap-southeast-1a")',
+      "brokers[0].azId: is an AZ name, and AZ names differ between accounts: give the AZ ID, like apse1-az1; `aws ec2 describe-availability-zones --region ap-southeast-1 --query 'AvailabilityZones[].[ZoneName,ZoneId]'` lists both (got \"ap-southeast-1a\")",
       ...['apse1-az1', 'apse1-az2', 'apse1-az3'].map(
         (az) => `provider.nlbSubnets."${az}": AZ ID ${az} is not in provider.region ap-northeast-1, whose AZ IDs start with apne1-`,
       ),
@@ -178,7 +219,7 @@ describe('spec errors name the field, the value and what is allowed', () => {
     const text = variant((s) => {
       delete s.brokers[2].instanceId;
       s.consumers[0].allowedCidrs = [];
-      s.consumers.push({ ...s.consumers[0], account: '333333333333', allowedCidrs: ['10.30.0.0/16'] });
+      s.consumers.push({ ...s.consumers[0], account: '333333333333', vpcId: 'vpc-0c1b2c3d4e5f60001', allowedCidrs: ['10.30.0.0/16'] });
     });
     expect(problems(text)).toEqual([
       'brokers[2].instanceId: broker 301 needs an instanceId because provider.targetType is instance (or set targetType: ip)',
@@ -228,6 +269,79 @@ describe('spec errors name the field, the value and what is allowed', () => {
         '  - coban.yaml:30:5 brokers[1].id: broker id 101 is already used by brokers[0]; broker ids must be unique',
       ].join('\n'),
     );
+  });
+
+  it('fails when AZ names are used as keys where AZ IDs are needed, saying how to find the IDs', () => {
+    const text = variant((s) => {
+      s.provider.nlbSubnets['us-east-1a'] = 'subnet-0a1b2c3d4e5f60014';
+      s.consumers[0].subnets.az1 = 'subnet-0b1b2c3d4e5f60014';
+    });
+    expect(problems(text)).toEqual([
+      "provider.nlbSubnets.\"us-east-1a\": is an AZ name, and AZ names differ between accounts: give the AZ ID, like apse1-az1; `aws ec2 describe-availability-zones --region us-east-1 --query 'AvailabilityZones[].[ZoneName,ZoneId]'` lists both (got \"us-east-1a\")",
+      'consumers[0].subnets.az1: must be an AZ ID of the form <region-code>-az<N>, like apse1-az1 (got "az1")',
+    ]);
+  });
+
+  it('runs every check whose fields are valid even when other fields of the same section fail the schema', () => {
+    const text = variant((s) => {
+      s.provider.vpcId = 'vpc-nope';
+      s.brokers[0].instanceId = 'i-nope';
+      s.brokers[1].azId = 'apse1-az4';
+      s.brokers[2].privateIp = s.brokers[1].privateIp;
+      s.ports.firstBroker = 'ten thousand';
+      s.consumers[0].vpcId = 'vpc-nope';
+      delete s.consumers[0].subnets['apse1-az3'];
+    });
+    expect(problems(text)).toEqual([
+      'provider.vpcId: must be a VPC id, like vpc-0a1b2c3d4e5f60718 (got "vpc-nope")',
+      'brokers[0].instanceId: must be an EC2 instance id, like i-0a1b2c3d4e5f60718 (got "i-nope")',
+      'ports.firstBroker: must be a port number (got "ten thousand")',
+      'consumers[0].vpcId: must be a VPC id, like vpc-0a1b2c3d4e5f60718 (got "vpc-nope")',
+      'brokers[2].privateIp: 10.0.2.11 is already the private IP of brokers[1]',
+      'brokers[1].azId: broker 201 is in apse1-az4, where the NLB has no subnet; provider.nlbSubnets covers apse1-az1, apse1-az2, apse1-az3',
+      'consumers[0].subnets: consumer kios has no subnet in apse1-az3; the NLB serves apse1-az1, apse1-az2, apse1-az3 and the endpoint needs a subnet in each',
+    ]);
+  });
+
+  it('fails when a cluster name makes a load balancer or security group name AWS reserves', () => {
+    expect(problems(variant((s) => (s.cluster = 'internal-kafka')))).toEqual([
+      'cluster: "internal-kafka" would make the load balancer name "internal-kafka-nlb-s0", and AWS refuses load balancer names that begin with "internal-"',
+    ]);
+    expect(problems(variant((s) => (s.cluster = 'sg-kafka')))).toEqual([
+      'cluster: "sg-kafka" would make the security group name "sg-kafka-nlb-s0", and AWS refuses security group names that begin with "sg-"',
+    ]);
+  });
+
+  it('fails when two names of the zone collide on any shard the cluster may grow to', () => {
+    const text = variant((s) => {
+      s.dns.sharedName = 'kafka-az1-s1';
+      s.ports.maxShards = 2;
+    });
+    expect(problems(text)).toEqual([
+      'dns.sharedName: gives kafka-az1-s1.grab as both the bootstrap name of shard 0 and the zonal name of apse1-az1 on shard 1; shards append -s<N> to the first label, so avoid names that end like that',
+    ]);
+  });
+
+  it('fails when a rule on lower-case names is broken, and says lower-case', () => {
+    expect(problems(variant((s) => (s.dns.sharedName = 'Kafka')))).toEqual([
+      'dns.sharedName: must be one lower-case DNS label (letters, digits, hyphens; 63 at most), like kafka (got "Kafka")',
+    ]);
+  });
+
+  it('fails when brokers would replicate over the client listener through names the provider VPC cannot resolve', () => {
+    expect(problems(variant((s) => (s.kafka.interBrokerListener = 'client')))).toEqual([
+      'kafka.interBrokerListener: client makes the brokers replicate through the zonal names, which resolve only in the consumer VPCs; ' +
+        'use internal, or add a consumer for the provider VPC vpc-0a1b2c3d4e5f60001 whose allowedCidrs cover the brokers',
+    ]);
+    const inVpc = (cidrs: string[]) =>
+      variant((s) => {
+        s.kafka.interBrokerListener = 'client';
+        s.consumers.push({ ...s.consumers[0], name: 'brokers', account: s.provider.account, vpcId: s.provider.vpcId, allowedCidrs: cidrs });
+      });
+    expect(problems(inVpc(['10.0.1.0/24', '10.0.2.0/24']))).toEqual([
+      'kafka.interBrokerListener: client makes the brokers replicate through the endpoint of consumer brokers, whose allowedCidrs do not cover broker 301 (10.0.3.11)',
+    ]);
+    expect(() => parseSpec(inVpc(['10.0.0.0/16']), 'cluster.yaml')).not.toThrow();
   });
 
   it('fails when the backend type is unknown', () => {

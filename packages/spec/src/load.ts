@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { Spec, specSchema } from './schema';
+import { fileProblem, SPEC_SETTING } from './locate';
 import { crossFieldIssues, SpecPath, SpecSections } from './validate';
 
 export interface LocatedIssue {
@@ -39,18 +40,49 @@ function describeValue(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The schema inside optional, default and similar wrappers. */
+function unwrap(s: unknown): unknown {
+  let node = s as { _zod?: { def: Record<string, unknown> } };
+  for (;;) {
+    const def = node?._zod?.def;
+    if (def && ['optional', 'default', 'prefault', 'nullable', 'pipe'].includes(def.type as string)) {
+      node = (def.innerType ?? def.in) as typeof node;
+    } else return node;
+  }
+}
+
+/**
+ * The valid part of a section that failed the schema: each valid field of an object or entry of a
+ * record, and of a list each element's valid part (`undefined` for an element that is not even an
+ * object, so indexes stay those of the file).
+ */
+function salvage(schema: z.ZodType, raw: unknown): unknown {
+  const whole = schema.safeParse(raw);
+  if (whole.success) return whole.data;
+  const def = (unwrap(schema) as { _zod?: { def: Record<string, unknown> } })?._zod?.def;
+  if (def?.type === 'object' && raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, field] of Object.entries(def.shape as Record<string, z.ZodType>)) {
+      const parsed = field.safeParse((raw as Record<string, unknown>)[key]);
+      if (parsed.success && parsed.data !== undefined) out[key] = parsed.data;
+    }
+    return out;
+  }
+  if (def?.type === 'record' && raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const valid = Object.entries(raw).filter(
+      ([key, value]) => (def.keyType as z.ZodType).safeParse(key).success && (def.valueType as z.ZodType).safeParse(value).success,
+    );
+    return Object.fromEntries(valid);
+  }
+  if (def?.type === 'array' && Array.isArray(raw)) {
+    return raw.map((item) => salvage(def.element as z.ZodType, item));
+  }
+  return undefined;
+}
+
 /** The object keys a schema accepts at a path, to suggest the right one for a typo. */
 function keysAt(schema: z.ZodType, path: SpecPath): string[] {
   let current: unknown = schema;
-  const unwrap = (s: unknown): unknown => {
-    let node = s as { _zod?: { def: Record<string, unknown> } };
-    for (;;) {
-      const def = node?._zod?.def;
-      if (def && ['optional', 'default', 'prefault', 'nullable', 'pipe'].includes(def.type as string)) {
-        node = (def.innerType ?? def.in) as typeof node;
-      } else return node;
-    }
-  };
   for (const key of path) {
     const node = unwrap(current) as { _zod: { def: Record<string, unknown> } };
     const def = node?._zod?.def;
@@ -103,6 +135,11 @@ function schemaIssues(error: z.ZodError, raw: unknown): { path: SpecPath; messag
       out.push({ path, message: `must be one of local, s3; got ${describeValue(valueAt(raw, path))}` });
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      const key = path[path.length - 1];
+      out.push({ path, message: `${issue.issues[0]?.message ?? 'is not an allowed key'} (got ${describeValue(key)})` });
+      continue;
+    }
     const value = valueAt(raw, path);
     const message =
       value === undefined && issue.code === 'invalid_type' ? 'is required' : `${issue.message} (got ${describeValue(value)})`;
@@ -138,6 +175,13 @@ function locate(doc: Document, lines: LineCounter, path: SpecPath): string | und
   return undefined;
 }
 
+/** Where each issue's field is in the spec's text, as errors show it. */
+export function locateIssues(text: string, issues: readonly { path: SpecPath; message: string }[]): LocatedIssue[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  return issues.map((i) => ({ field: formatPath(i.path), message: i.message, location: locate(doc, lines, i.path) }));
+}
+
 /** Parses and validates a spec; throws {@link SpecError} listing every problem. */
 export function parseSpec(text: string, source: string): Spec {
   const lines = new LineCounter();
@@ -147,7 +191,9 @@ export function parseSpec(text: string, source: string): Spec {
       source,
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
-        return { field: '(YAML)', message: `malformed YAML: ${e.message.split('\n')[0]}`, location: `${line}:${col}` };
+        const key = e.code === 'DUPLICATE_KEY' ? /^[^:\n]*/.exec(text.slice(e.pos[0]))![0].trim() : undefined;
+        const message = key === undefined ? `malformed YAML: ${e.message.split('\n')[0]}` : `key ${JSON.stringify(key)} is given twice; keep one`;
+        return { field: '(YAML)', message, location: `${line}:${col}` };
       }),
     );
   }
@@ -163,15 +209,16 @@ export function parseSpec(text: string, source: string): Spec {
     sections = parsed.data;
   } else {
     found.push(...schemaIssues(parsed.error, raw));
-    // Check what is valid across fields too, so one run reports all of the file's problems.
-    sections = {};
-    const shape = specSchema.shape as Record<string, z.ZodType>;
-    for (const [key, schema] of Object.entries(shape)) {
-      const section = schema.safeParse((raw as Record<string, unknown>)[key]);
-      if (section.success) (sections as Record<string, unknown>)[key] = section.data;
+    const salvaged: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(specSchema.shape as Record<string, z.ZodType>)) {
+      const value = salvage(schema, (raw as Record<string, unknown>)[key]);
+      if (value !== undefined) salvaged[key] = value;
     }
+    sections = salvaged as SpecSections;
   }
-  found.push(...crossFieldIssues(sections));
+  // A field the schema already refused is not reported again by a check that misses it.
+  const refused = found.map((f) => formatPath(f.path));
+  found.push(...crossFieldIssues(sections).filter((issue) => !refused.includes(formatPath(issue.path))));
   if (found.length > 0) {
     throw new SpecError(
       source,
@@ -186,7 +233,7 @@ export function loadSpec(file: string): Spec {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new SpecError(file, [{ field: '(file)', message: `cannot read the spec: ${(e as Error).message}` }]);
+    throw fileProblem(SPEC_SETTING, file, e);
   }
   return parseSpec(text, file);
 }

@@ -5,6 +5,10 @@
 
 /** AWS limit for load balancer and target group names. */
 export const MAX_LB_NAME_LENGTH = 32;
+/** AWS refuses load balancer names with this prefix. */
+export const LB_RESERVED_PREFIX = 'internal-';
+/** AWS refuses security group names with this prefix. */
+export const SG_RESERVED_PREFIX = 'sg-';
 
 export const nlbName = (cluster: string, shard: number): string => `${cluster}-nlb-s${shard}`;
 export const bootstrapTargetGroupName = (cluster: string, shard: number): string => `${cluster}-boot-s${shard}`;

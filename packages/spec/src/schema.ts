@@ -18,13 +18,23 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role\/[\w+=,.@/-]+|u
 const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
 const CLUSTER_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const LISTENER_NAME = /^[A-Z][A-Z0-9_]*$/;
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS_ZONE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const shaped = (pattern: RegExp, what: string, example: string) =>
   z.string().regex(pattern, `must be ${what}, like ${example}`);
 
-export const azIdSchema = shaped(AZ_ID, 'an AZ ID of the form <region-code>-az<N>', 'apse1-az1');
+const AZ_NAME = /^([a-z]{2}(-[a-z]+)+-[0-9]+)[a-z]$/;
+export const azIdSchema = z.string().regex(AZ_ID, {
+  error: (issue) => {
+    const region = typeof issue.input === 'string' ? AZ_NAME.exec(issue.input)?.[1] : undefined;
+    // AZ names are shuffled per account; only AZ IDs name the same place in every account.
+    return region === undefined
+      ? 'must be an AZ ID of the form <region-code>-az<N>, like apse1-az1'
+      : 'is an AZ name, and AZ names differ between accounts: give the AZ ID, like apse1-az1; ' +
+          `\`aws ec2 describe-availability-zones --region ${region} --query 'AvailabilityZones[].[ZoneName,ZoneId]'\` lists both`;
+  },
+});
 export const regionSchema = shaped(REGION, 'an AWS region name', 'ap-southeast-1');
 export const accountSchema = z
   .string({ error: 'must be a 12-digit AWS account id in quotes (YAML drops leading zeros of numbers)' })
@@ -45,6 +55,13 @@ export const ipv4Schema = z.string().regex(IPV4, 'must be an IPv4 address, like 
 /** Integer value of a dotted IPv4 address. */
 export function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** Whether the IPv4 CIDR block holds the address. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [network, prefix] = cidr.split('/');
+  const size = 2 ** (32 - Number(prefix));
+  return Math.floor(ipv4ToInt(ip) / size) === Math.floor(ipv4ToInt(network) / size);
 }
 
 export const cidrSchema = z.string().superRefine((value, ctx) => {
@@ -152,7 +169,7 @@ export const portsSchema = z.strictObject({
 
 export const dnsSchema = z.strictObject({
   zone: shaped(DNS_ZONE, 'a DNS zone name in lower case', 'grab').describe('Private hosted zone name.'),
-  sharedName: shaped(DNS_LABEL, 'one DNS label', 'kafka').default('kafka').describe('Bootstrap name (label within the zone). @default kafka'),
+  sharedName: shaped(DNS_LABEL, 'one lower-case DNS label (letters, digits, hyphens; 63 at most)', 'kafka').default('kafka').describe('Bootstrap name (label within the zone). @default kafka'),
   zonalName: z
     .string()
     .regex(/\{az\}|\{azId\}/, 'must contain {az} (az1) or {azId} (apse1-az1)')
@@ -162,11 +179,11 @@ export const dnsSchema = z.strictObject({
 
 const localBackendSchema = z.strictObject({
   type: z.literal('local'),
-  directory: z.string().min(1).default('terraform-state').describe('State directory, relative to the project root. @default terraform-state'),
+  directory: z.string().min(1).default('terraform-state').describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
 });
 const s3BackendSchema = z.strictObject({
   type: z.literal('s3'),
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens'),
   region: regionSchema,
   keyPrefix: z.string().min(1).default('kafka-privatelink').describe('@default kafka-privatelink'),
   dynamodbTable: z.string().min(3).optional().describe('Lock table; without it S3 native locking (use_lockfile) is used.'),

@@ -146,13 +146,14 @@ describe('consumer stack of the example spec', () => {
     ]);
   });
 
-  it('GIVEN a broker removed after allocation WHEN synthesized THEN its retired port stays closed between two ranges', () => {
+  it('GIVEN a broker removed after allocation WHEN synthesized THEN the rule spans its retired port, which has no listener, and stays as it was', () => {
     const first = planOf(exampleSpec());
     const spec = exampleSpec();
     spec.brokers = spec.brokers.filter((b: { id: number }) => b.id !== 201);
     const { plan } = planOf(spec, first.lock);
     expect(plan.retiredPorts.map((r) => r.port)).toEqual([10002]);
-    expect(ingress(synthesize(plan).stacks['consumer-kios'])).toEqual(['10.20.0.0/16 10000-10001', '10.20.0.0/16 10003-10003']);
+    expect(ingress(synthesize(plan).stacks['consumer-kios'])).toEqual(['10.20.0.0/16 10000-10003']);
+    expect(ingress(synthesize(first.plan).stacks['consumer-kios'])).toEqual(['10.20.0.0/16 10000-10003']);
   });
 
   it('GIVEN the example spec WHEN synthesized THEN the outputs give clients their bootstrap servers and idle timeout, and the acceptance stack the endpoint id', () => {
@@ -184,6 +185,16 @@ describe('remote state of the provider stack', () => {
     expect(remote.backend).toBe('local');
     expect(resolve(app.outdir, 'stacks', 'consumer-kios', remote.config.path)).toBe(resolve(app.outdir, 'stacks', 'provider', providerPath));
     expect(stacks['consumer-kios'].terraform.backend.local.path).toMatch(/coban\/consumer-kios\.tfstate$/);
+  });
+
+  it('GIVEN an absolute local backend directory WHEN synthesized THEN every stack uses it as given, not moved under the repository', () => {
+    const spec = exampleSpec();
+    spec.backend = { type: 'local', directory: '/var/lib/kafka-tfstate' };
+    const { stacks } = synthesize(planOf(spec).plan);
+    expect(stacks.provider.terraform.backend.local.path).toBe('/var/lib/kafka-tfstate/coban/provider.tfstate');
+    expect(stacks['consumer-kios'].terraform.backend.local.path).toBe('/var/lib/kafka-tfstate/coban/consumer-kios.tfstate');
+    expect(stacks['consumer-kios'].data.terraform_remote_state.provider.config.path).toBe('/var/lib/kafka-tfstate/coban/provider.tfstate');
+    expect(JSON.stringify(stacks.acceptance)).toContain('/var/lib/kafka-tfstate/coban/consumer-kios.tfstate');
   });
 
   it('GIVEN the S3 backend WHEN synthesized THEN the consumer reads the provider state object with the same settings', () => {

@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExposurePlan } from '@kafka-privatelink/plan';
@@ -22,8 +22,11 @@ export interface StateLocationProps {
 
 function localPath({ plan, stackName, outdir, fromStack }: StateLocationProps): string {
   if (plan.backend.type !== 'local') throw new Error('internal: not a local backend');
+  const { directory } = plan.backend;
+  // An absolute directory is where the state lives on every machine (a shared mount): kept as given.
+  if (isAbsolute(directory)) return join(directory, stateKey(plan, stackName));
   const workingDir = join(outdir, 'stacks', fromStack);
-  return relative(workingDir, join(REPO_ROOT, plan.backend.directory, stateKey(plan, stackName)));
+  return relative(workingDir, join(REPO_ROOT, directory, stateKey(plan, stackName)));
 }
 
 function s3Config(plan: ExposurePlan, stackName: string) {

@@ -234,30 +234,47 @@ describe('ProviderStack', () => {
       });
     });
 
-    describe('WHEN a broker leaves a gap in the shard\'s ports', () => {
+    describe('WHEN brokers leave and their ports are retired', () => {
       const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `10.${100 + i}.0.0/16`);
-      const { lock } = planFromYaml(editYaml((s) => s.brokers.push(broker(401))));
-      const gapped = (n: number) =>
+      const ids = Array.from({ length: 20 }, (_, i) => 1001 + i);
+      const twenty = editYaml((s) => {
+        s.brokers = ids.map((id) => broker(id, ((id % 3) + 1) as 1 | 2 | 3));
+        s.consumers[0].allowedCidrs = cidrs(6);
+      });
+      const { lock } = planFromYaml(twenty);
+      const everySecondGone = (extra: number[]) =>
         editYaml((s) => {
-          s.consumers[0].allowedCidrs = cidrs(n);
-          s.brokers = s.brokers.filter((b: { id: number }) => b.id !== 301);
-          s.brokers.push(broker(401));
-        });
+          s.brokers = s.brokers.filter((_: unknown, i: number) => i % 2 === 0);
+          s.brokers.push(...extra.map((id) => broker(id)));
+        }, twenty);
 
-      it('THEN each client CIDR gets one rule per port range, up to the quota of 60', () => {
-        const resources = resourcesByAddress(synthProvider(planFromYaml(gapped(30), lock).plan));
+      it('THEN the rules span the retired ports, so they neither split nor count towards the quota', () => {
+        const { plan, lock: after } = planFromYaml(everySecondGone([2001]), lock);
+        expect(after.retired).toHaveLength(10);
+        const resources = resourcesByAddress(synthProvider(plan));
         const rules = [...resources.keys()].filter((a) => a.startsWith('aws_vpc_security_group_ingress_rule.nlb_s0_'));
-        expect(rules).toHaveLength(60);
-        expect(resources.get('aws_vpc_security_group_ingress_rule.nlb_s0_from_10_100_0_0_16_port_10000')).toMatchObject({ from_port: 10000, to_port: 10002 });
-        expect(resources.get('aws_vpc_security_group_ingress_rule.nlb_s0_from_10_100_0_0_16_port_10004')).toMatchObject({ from_port: 10004, to_port: 10004 });
+        expect(rules).toHaveLength(6);
+        expect(resources.get('aws_vpc_security_group_ingress_rule.nlb_s0_from_10_100_0_0_16_port_10000')).toMatchObject({ from_port: 10000, to_port: 10021 });
       });
 
-      it('fails when the port ranges times the client CIDRs exceed the security group rule quota', () => {
-        expect(() => synthProvider(planFromYaml(gapped(31), lock).plan)).toThrow(
-          'security group of coban-nlb-s0 would need 62 inbound rules (2 port ranges × 31 client CIDRs), more than the 60 ' +
-            "a security group holds by default: merge the consumers' allowedCidrs into fewer blocks",
-        );
+      it('THEN the rules are the ones from before the brokers left: same addresses, same ports', () => {
+        const before = resourcesByAddress(synthProvider(planFromYaml(twenty, lock).plan));
+        const after = resourcesByAddress(synthProvider(planFromYaml(everySecondGone([]), lock).plan));
+        const rules = (r: Map<string, unknown>) => [...r].filter(([a]) => a.startsWith('aws_vpc_security_group_ingress_rule.nlb_s0_'));
+        expect(rules(after)).toEqual(rules(before));
       });
+    });
+
+    it('fails when the port ranges times the client CIDRs exceed the security group rule quota', () => {
+      const sharded = editYaml((s) => {
+        s.ports.brokersPerShard = 2;
+        s.ports.maxShards = 2;
+        s.consumers[0].allowedCidrs = Array.from({ length: 31 }, (_, i) => `10.${100 + i}.0.0/16`);
+      });
+      expect(() => synthProvider(planFromYaml(sharded).plan)).toThrow(
+        'security group of coban-nlb-s1 would need 62 inbound rules (2 port ranges × 31 client CIDRs), more than the 60 ' +
+          "a security group holds by default: merge the consumers' allowedCidrs into fewer blocks",
+      );
     });
   });
 });

@@ -43,9 +43,9 @@ describe('ProviderStack at scale', () => {
 
   it('fails when the spec forbids sharding and the brokers do not fit one NLB, with the allocation\'s message', () => {
     expect(() => planFromYaml(editYaml((s) => (s.brokers = brokers(120))))).toThrow(
-      '120 brokers do not fit: sharding is off (maxShards 1) and one NLB holds at most 49 brokers ' +
+      '120 brokers do not fit: sharding is off (ports.maxShards 1) and one NLB holds at most 49 brokers ' +
         '(50 listeners, one of them the bootstrap listener), so 49 brokers fit; ' +
-        'remove 71 brokers or allow 3 shards (each shard is its own NLB and endpoint service)',
+        'remove 71 brokers or set ports.maxShards to 3 (each shard is its own NLB and endpoint service)',
     );
   });
 

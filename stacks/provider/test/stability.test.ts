@@ -77,14 +77,12 @@ describe('ProviderStack stability', () => {
       ]);
     });
 
-    it('THEN its port is retired and the NLB ingress follows the remaining ports exactly', () => {
+    it('THEN its port is retired, and the NLB ingress, which may span a port without a listener, stays as it was', () => {
       expect(next.lock.retired).toEqual([{ port: 10002, broker: 201, shard: 0, listener: 'CLIENT' }]);
-      expect(diff.changed).toEqual([INGRESS_10000]);
-      expect(resourcesByAddress(after).get(INGRESS_10000)).toMatchObject({ from_port: 10000, to_port: 10001 });
-      expect(diff.added).toEqual(['aws_vpc_security_group_ingress_rule.nlb_s0_from_10_20_0_0_16_port_10003']);
-      expect(resourcesByAddress(after).get('aws_lb.nlb_s0')).toMatchObject({
-        depends_on: [INGRESS_10000, 'aws_vpc_security_group_ingress_rule.nlb_s0_from_10_20_0_0_16_port_10003'],
-      });
+      expect(diff.changed).toEqual([]);
+      expect(diff.added).toEqual([]);
+      expect(resourcesByAddress(after).get(INGRESS_10000)).toMatchObject({ from_port: 10000, to_port: 10003 });
+      expect(resourcesByAddress(after).get('aws_lb.nlb_s0')).toMatchObject({ depends_on: [INGRESS_10000] });
       expect(after.output.broker_ports.value).toEqual({ '101': 10001, '301': 10003 });
     });
   });

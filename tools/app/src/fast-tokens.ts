@@ -16,7 +16,8 @@ stackTrace.captureStackTrace = () => [];
  * Before synthesizing a stack, cdktf resolves every element once more only to discover automatic
  * cross-stack references, which add outputs and remote-state reads. This app never uses them:
  * stacks share values through explicitly named outputs and remote state. So synth keeps the
- * backend check and skips that pass, a third of synth's time for large clusters.
+ * backend check and skips that pass, a third of synth's time for large clusters. A token leaked
+ * across stacks would then stay a dangling reference; stack-references.ts refuses it after synth.
  */
 TerraformStack.prototype.prepareStack = function prepareStack(this: TerraformStack): void {
   this.ensureBackendExists();

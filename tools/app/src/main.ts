@@ -2,16 +2,17 @@
 import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { booleanSetting, SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { CrossStackReferenceError } from './stack-references';
 import { synthesize } from './synthesize';
 
-const KNOWN_ERRORS = [SpecError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError];
+const KNOWN_ERRORS = [SpecError, SettingError, LockfileError, PortAllocationError, FrozenLockfileError, PlanLimitError, CrossStackReferenceError];
 
 try {
   synthesize({
     specPath: specPathFromEnv(),
     outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
-    frozenLockfile: ['1', 'true', 'yes'].includes((process.env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE ?? '').toLowerCase()),
+    frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE'),
     log: (line) => process.stderr.write(`kafka-privatelink: ${line}\n`),
   });
 } catch (error) {

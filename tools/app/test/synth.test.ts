@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
+import { runApp, tree } from './run-app';
 
 const EXAMPLE_LOCK = EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json');
 const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
@@ -13,29 +14,6 @@ function scratch(): { dir: string; spec: string; lock: string; out: string } {
   copyFileSync(EXAMPLE_SPEC_PATH, join(dir, 'coban.yaml'));
   copyFileSync(EXAMPLE_LOCK, join(dir, 'coban.ports-lock.json'));
   return { dir, spec: join(dir, 'coban.yaml'), lock: join(dir, 'coban.ports-lock.json'), out: join(dir, 'out') };
-}
-
-function runApp(spec: string, out: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/app/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CDKTF_OUTDIR: out, ...env },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stderr: result.stderr };
-}
-
-/** Every file of a folder with its bytes, keyed by relative path. */
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 describe('synth through the real cdktf CLI', () => {
@@ -77,12 +55,39 @@ describe('synth', () => {
     expect(tree(out)).toEqual(fast);
   }, 60_000);
 
+  it('writes the same bytes under any locale and time zone', () => {
+    const { spec, out } = scratch();
+    // Estonian sorts "z" between "s" and "t"; a locale-aware sort would reorder these consumers.
+    const consumer = (name: string, n: number) =>
+      `  - name: ${name}\n    account: "22222222222${n}"\n    vpcId: vpc-0b1b2c3d4e5f6000${n}\n    subnets:\n` +
+      ['1', '2', '3'].map((az) => `      apse1-az${az}: subnet-0b1b2c3d4e5f6${n}01${az}\n`).join('') +
+      `    allowedCidrs: [10.${30 + n}.0.0/16]\n`;
+    writeFileSync(spec, `${readFileSync(spec, 'utf8')}${consumer('zeta', 3)}${consumer('tango', 4)}${consumer('sierra', 5)}`);
+    const outputs = [
+      { LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TZ: 'UTC' },
+      { LANG: 'et_EE.UTF-8', LC_ALL: 'et_EE.UTF-8', TZ: 'Pacific/Kiritimati' },
+    ].map((env, i) => {
+      expect(runApp(spec, `${out}-${i}`, env).status).toBe(0);
+      return tree(`${out}-${i}`);
+    });
+    expect(Object.keys(JSON.parse(outputs[0]['manifest.json']).stacks)).toEqual([
+      'acceptance',
+      'consumer-kios',
+      'consumer-sierra',
+      'consumer-tango',
+      'consumer-zeta',
+      'provider',
+    ]);
+    expect(outputs[1]).toEqual(outputs[0]);
+  }, 60_000);
+
   it('allocates a port for an added broker, says so and updates the lockfile', () => {
     const { spec, lock, out } = scratch();
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
     const result = runApp(spec, out);
     expect(result.status).toBe(0);
     expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
+    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
     expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
   }, 60_000);
 
@@ -126,11 +131,44 @@ describe('synth', () => {
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
-  it('fails when the spec file does not exist', () => {
+  it('fails when the spec file does not exist, naming the setting and the path in one line', () => {
     const { dir, out } = scratch();
     const result = runApp(join(dir, 'missing.yaml'), out);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/missing\.yaml: 1 problem in the cluster spec:\n {2}- \(file\): cannot read the spec: ENOENT/);
+    expect(result.stderr).toBe(`kafka-privatelink: KAFKA_PRIVATELINK_SPEC: ${join(dir, 'missing.yaml')} does not exist\n`);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('fails with one line, no stack trace and nothing written when a path names a folder or a file of the wrong kind', () => {
+    const { dir, spec, lock, out } = scratch();
+    const lockBefore = readFileSync(lock, 'utf8');
+    writeFileSync(join(dir, 'a-file'), 'not a folder');
+    const cases: [string, string, string][] = [
+      [dir, out, `KAFKA_PRIVATELINK_SPEC: ${dir} is a folder, not a file`],
+      [spec, join(dir, 'a-file'), `CDKTF_OUTDIR (cdktf synth --output): ${join(dir, 'a-file')} is a file, not a folder`],
+      [spec, join(dir, 'a-file', 'out'), `CDKTF_OUTDIR (cdktf synth --output): ${join(dir, 'a-file', 'out')} has a part that is a file, not a folder`],
+    ];
+    for (const [specPath, outPath, message] of cases) {
+      const result = runApp(specPath, outPath);
+      expect([result.status, result.stderr]).toEqual([1, `kafka-privatelink: ${message}\n`]);
+    }
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: .\n'));
+    const result = runApp(spec, out);
+    expect([result.status, result.stderr]).toEqual([1, `kafka-privatelink: ports.lockfile: ${dir} is a folder, not a file\n`]);
+    expect(readFileSync(join(dir, 'a-file'), 'utf8')).toBe('not a folder');
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+    expect(readdirSync(dir).sort()).toEqual(['a-file', 'coban.ports-lock.json', 'coban.yaml']);
+  }, 60_000);
+
+  it('fails when a yes/no setting has another value, listing the accepted ones, instead of treating it as no', () => {
+    const { spec, lock, out } = scratch();
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const lockBefore = readFileSync(lock, 'utf8');
+    const result = runApp(spec, out, { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'on' });
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      'kafka-privatelink: KAFKA_PRIVATELINK_FROZEN_LOCKFILE: "on" is not a yes/no value; accepted: 1, true, yes (on); 0, false, no or unset (off)\n',
+    ]);
+    expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
   });
 });

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseNxOutput, runNx } from '@kafka-privatelink/bench/src/nx';
+import { REPO_ROOT } from '@kafka-privatelink/spec';
+
+const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
+
+/**
+ * A copy of the workspace's files (not its output, not its Nx cache) with the installed
+ * node_modules linked in: real `nx` runs there cannot disturb the repository's cache or output.
+ */
+function scratchWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kpl-nx-'));
+  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
+    .stdout.split('\0')
+    .filter((f) => f !== '' && !f.startsWith('cdktf.out/'));
+  for (const file of files) {
+    const target = join(dir, file);
+    mkdirSync(dirname(target), { recursive: true });
+    try {
+      writeFileSync(target, readFileSync(join(REPO_ROOT, file)));
+    } catch {
+      // deleted in the working tree but not yet in git
+    }
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+async function synthWithNx(workspace: string) {
+  const run = await runNx(['run', 'app:synth', '--output-style=static'], workspace);
+  expect(run.exitCode).toBe(0);
+  const summary = parseNxOutput(run.output);
+  return { output: run.output, fromCache: summary.tasks.some((t) => t.task === 'app:synth' && /cache/.test(t.note ?? '')) };
+}
+
+const providerJson = (workspace: string) => readFileSync(join(workspace, 'cdktf.out', 'stacks', 'provider', 'cdk.tf.json'), 'utf8');
+
+describe('synth through real nx runs, cached', () => {
+  let workspace: string;
+  const saved = { ...process.env };
+  beforeEach(() => {
+    workspace = scratchWorkspace();
+    // The packages resolve to the repository through the linked node_modules; the spec must not.
+    Object.assign(process.env, { NX_DAEMON: 'false', KAFKA_PRIVATELINK_SPEC: join(workspace, 'examples', 'coban.yaml') });
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('sees an edit of a lockfile kept outside the spec folder, instead of serving stale output', async () => {
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('ports:\n', 'ports:\n  lockfile: ../locks/coban.json\n'));
+    mkdirSync(join(workspace, 'locks'));
+    const lock = join(workspace, 'locks', 'coban.json');
+    renameSync(join(workspace, 'examples', 'coban.ports-lock.json'), lock);
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    expect(providerJson(workspace)).toContain('"port": 10003');
+
+    // as a merge from a branch that moved broker 301 would leave it
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace('"port": 10003', '"port": 10005'));
+    const second = await synthWithNx(workspace);
+    expect(second.fromCache).toBe(false);
+    expect(providerJson(workspace)).toContain('"port": 10005');
+    expect(providerJson(workspace)).not.toContain('"port": 10003');
+  }, 180_000);
+
+  it('never replays a synth that wrote the lockfile, so output and lockfile agree', async () => {
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    const lock = join(workspace, 'examples', 'coban.ports-lock.json');
+    const lockBefore = readFileSync(lock, 'utf8');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    const first = await synthWithNx(workspace);
+    expect(first.output).toContain('ports: broker 401: allocated port 10004 on shard 0');
+    expect(first.output).toContain('ports: wrote examples/coban.ports-lock.json');
+
+    // the author discards the lockfile change (git checkout) and synthesizes again
+    writeFileSync(lock, lockBefore);
+    const second = await synthWithNx(workspace);
+    expect(second.fromCache).toBe(false);
+    expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
+    expect(providerJson(workspace)).toContain('"port": 10004');
+
+    // with the lockfile up to date, synth writes nothing and is served from the cache
+    const third = await synthWithNx(workspace);
+    expect(third.fromCache).toBe(false);
+    const fourth = await synthWithNx(workspace);
+    expect(fourth.fromCache).toBe(true);
+    expect(fourth.output).not.toContain('ports: wrote');
+  }, 300_000);
+});
