@@ -1,7 +1,7 @@
 import { basename, dirname, relative } from 'node:path';
 import { PreparedPlan } from '@kafka-privatelink/plan';
 import { ansibleHostVars, ansibleInventory } from './ansible-inventory';
-import { ARTIFACT_PATHS, brokerHostname } from './artifact-paths';
+import { ARTIFACT_PATHS } from './artifact-paths';
 import { topologyReport } from './topology-report';
 
 /** A file synth writes into its output folder. */
@@ -22,7 +22,7 @@ export function synthArtifacts(prepared: PreparedPlan): Artifact[] {
   return [
     { path: ARTIFACT_PATHS.ansibleInventory, content: ansibleInventory(plan, specName) },
     ...plan.brokers.map((broker) => ({
-      path: ARTIFACT_PATHS.ansibleHostVars(brokerHostname(broker.id)),
+      path: ARTIFACT_PATHS.ansibleHostVars(broker.inventoryHostname),
       content: ansibleHostVars(plan, broker, specName),
     })),
     { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan, changes: prepared.changes, specName, lockfileName }) },

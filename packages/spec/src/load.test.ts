@@ -74,13 +74,26 @@ describe('spec errors name the field, the value and what is allowed', () => {
     });
     expect(problems(text)).toEqual([
       'provider.crossZoneLoadBalncing: unknown key "crossZoneLoadBalncing": did you mean "crossZoneLoadBalancing"? allowed here: account, region, assumeRoleArn, vpcId, nlbSubnets, brokerSecurityGroupId, targetType, crossZoneLoadBalancing, enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, acceptanceRequired, allowedPrincipals, idleTimeoutSeconds, healthCheck',
-      'brokers[0].azid: unknown key "azid": did you mean "azId"? allowed here: id, azId, instanceId, privateIp',
+      'brokers[0].azid: unknown key "azid": did you mean "azId"? allowed here: id, azId, instanceId, privateIp, inventoryHostname',
     ]);
   });
 
   it('fails when broker ids repeat', () => {
     expect(problems(variant((s) => (s.brokers[2].id = 101)))).toEqual([
       'brokers[2].id: broker id 101 is already used by brokers[0]; broker ids must be unique',
+    ]);
+  });
+
+  it('fails when an inventory host name repeats, or is no host name', () => {
+    const text = variant((s) => {
+      s.brokers[0].inventoryHostname = 'broker-201';
+      s.brokers[2].inventoryHostname = '../kafka-301';
+    });
+    expect(problems(text)).toEqual([
+      'brokers[2].inventoryHostname: must be a host name or FQDN (letters, digits, hyphens, dots), like kafka-101.prod.example.com (got "../kafka-301")',
+    ]);
+    expect(problems(variant((s) => (s.brokers[0].inventoryHostname = 'broker-201')))).toEqual([
+      'brokers[1].inventoryHostname: inventory host broker-201 is already the host of brokers[0]; inventory host names must be unique',
     ]);
   });
 

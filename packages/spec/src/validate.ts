@@ -2,6 +2,7 @@ import {
   azIdRegionCode,
   bootstrapTargetGroupName,
   brokerTargetGroupName,
+  inventoryHostnameOf,
   MAX_LB_NAME_LENGTH,
   nlbName,
   regionCode,
@@ -38,6 +39,15 @@ const uniqueBrokerIds: Check = ({ brokers }, report) => {
     const earlier = ips.get(b.privateIp);
     if (earlier === undefined) ips.set(b.privateIp, i);
     else report(['brokers', i, 'privateIp'], `${b.privateIp} is already the private IP of brokers[${earlier}]`);
+  });
+  const hosts = new Map<string, number>();
+  brokers.forEach((b, i) => {
+    const host = inventoryHostnameOf(b);
+    const earlier = hosts.get(host.toLowerCase());
+    if (earlier === undefined) hosts.set(host.toLowerCase(), i);
+    // Two default names collide only when the ids do, which is reported above.
+    else if (b.inventoryHostname !== undefined || brokers[earlier]!.inventoryHostname !== undefined)
+      report(['brokers', i, 'inventoryHostname'], `inventory host ${host} is already the host of brokers[${earlier}]; inventory host names must be unique`);
   });
 };
 
