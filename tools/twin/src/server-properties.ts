@@ -1,6 +1,6 @@
 import { parseProperties } from './ansible-output';
 
-/** The listener keys the Ansible role renders; the twin never sets them itself. */
+/** The listener keys the Ansible role sets; the twin writes them only as a broker's starting point. */
 export const LISTENER_KEYS = [
   'listeners',
   'advertised.listeners',
@@ -46,8 +46,8 @@ export interface NodeSettings {
 }
 
 /**
- * A broker's whole server.properties: the listener section exactly as the Ansible role rendered
- * it, then only what the twin owns (node id, combined roles, quorum, storage and test sizes).
+ * A broker's whole server.properties: a listener section (before PrivateLink, or from the host
+ * vars), then only what the twin owns (node id, combined roles, quorum, storage and test sizes).
  */
 export function serverProperties(listenerSection: string, node: NodeSettings): string {
   const twin: [string, string | number][] = [
@@ -77,7 +77,7 @@ export function serverProperties(listenerSection: string, node: NodeSettings): s
   const missing = LISTENER_KEYS.filter((key) => !rendered.has(key));
   if (missing.length > 0) throw new Error(`broker ${node.nodeId}: the rendered listener section lacks ${missing.join(', ')}`);
   return [
-    '# Listener section, as rendered by tools/ansible (kafka_listeners role):',
+    '# Listener section (tools/ansible, the kafka_listeners role, sets these keys):',
     listenerSection.trimEnd(),
     '',
     '# Node, quorum and test-sized settings of the twin:',
