@@ -44,7 +44,10 @@ function main() {
   // The synth output is the one Nx just made and the one that was reviewed: cdktf must not redo it.
   // Dependencies outside the selection (the provider, then the consumers for acceptance) were
   // deployed by the steps before, which cdktf cannot know, so it is told not to insist on them.
-  const common = ['--output', output, '--skip-synth'];
+  // --skip-provider-lock: the lock file is the one `terraform init` writes, as with plain
+  // Terraform; cdktf's extra `terraform providers lock` asks the public registry directly and so
+  // fails where providers come from a mirror.
+  const common = ['--output', output, '--skip-synth', '--skip-provider-lock'];
   const deploy = [...common, '--auto-approve', '--ignore-missing-stack-dependencies'];
   const runs =
     action === 'diff'

@@ -28,12 +28,12 @@ describe('cdktf-stacks script (Nx consumer:diff and consumer:deploy)', () => {
   it('GIVEN two consumers WHEN diff THEN each consumer stack is diffed on its own from the existing synth', () => {
     expect(dryRun(twoConsumers(), 'diff')).toEqual({
       status: 0,
-      commands: ['diff consumer-grabpay --output <out> --skip-synth', 'diff consumer-kios --output <out> --skip-synth'],
+      commands: ['diff consumer-grabpay --output <out> --skip-synth --skip-provider-lock', 'diff consumer-kios --output <out> --skip-synth --skip-provider-lock'],
     });
   });
 
   it('GIVEN acceptance required WHEN deploy THEN all consumers deploy first, then the acceptance stack', () => {
-    const flags = '--output <out> --skip-synth --auto-approve --ignore-missing-stack-dependencies';
+    const flags = '--output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies';
     expect(dryRun(twoConsumers(), 'deploy')).toEqual({
       status: 0,
       commands: [`deploy consumer-* ${flags}`, `deploy acceptance ${flags}`],
@@ -43,7 +43,7 @@ describe('cdktf-stacks script (Nx consumer:diff and consumer:deploy)', () => {
   it('GIVEN acceptance not required WHEN deploy THEN only the consumer stacks deploy', () => {
     const spec = exampleSpec();
     spec.provider.acceptanceRequired = false;
-    expect(dryRun(spec, 'deploy').commands).toEqual(['deploy consumer-* --output <out> --skip-synth --auto-approve --ignore-missing-stack-dependencies']);
+    expect(dryRun(spec, 'deploy').commands).toEqual(['deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
   });
 
   it('fails when nothing was synthesized', () => {

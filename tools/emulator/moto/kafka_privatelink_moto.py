@@ -155,6 +155,21 @@ def create_vpc_endpoint(self: Any, *args: Any, **kwargs: Any) -> VPCEndPoint:
 VPCBackend.create_vpc_endpoint = create_vpc_endpoint
 
 
+# --- EC2 CreateVpcEndpoint: a cross-region endpoint keeps its ServiceRegion ------------------
+
+_original_create_vpc_endpoint_response = EC2Response.create_vpc_endpoint
+
+
+def create_vpc_endpoint_response(self: Any) -> ActionResult:
+    result = _original_create_vpc_endpoint_response(self)
+    # AWS returns the service's region for every interface endpoint; moto drops the parameter.
+    result.result["VpcEndpoint"].service_region = self._get_param("ServiceRegion") or self.region
+    return result
+
+
+EC2Response.create_vpc_endpoint = create_vpc_endpoint_response
+
+
 # --- EC2 Accept/Reject/DescribeVpcEndpointConnections, across accounts ------------------------
 
 def _connections(backend: Any, service_ids: set[str]) -> list[tuple[str, Any]]:

@@ -23,11 +23,11 @@ def endpoint_url():
     server.stop()
 
 
-def client(endpoint_url, service, account):
-    sts = boto3.client("sts", region_name=REGION, endpoint_url=endpoint_url,
+def client(endpoint_url, service, account, region=REGION):
+    sts = boto3.client("sts", region_name=region, endpoint_url=endpoint_url,
                        aws_access_key_id="test", aws_secret_access_key="test")
     creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/deploy", RoleSessionName="tests")["Credentials"]
-    return boto3.client(service, region_name=REGION, endpoint_url=endpoint_url,
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url,
                         aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                         aws_session_token=creds["SessionToken"])
 
@@ -196,3 +196,14 @@ def test_subnet_by_az_id_carries_the_accounts_own_az_name(endpoint_url):
         ("apse1-az1", "ap-southeast-1b"), ("apse1-az2", "ap-southeast-1c")]
     by_name = ec2.create_subnet(VpcId=subnets[0]["VpcId"], CidrBlock="10.0.9.0/24", AvailabilityZone="ap-southeast-1a")["Subnet"]
     assert by_name["AvailabilityZoneId"] == "apse1-az3"
+
+
+def test_cross_region_endpoint_keeps_the_services_region(endpoint_url):
+    _, _, _, service = nlb_service(endpoint_url)
+    dublin = client(endpoint_url, "ec2", CONSUMER, region="eu-west-1")
+    vpc = dublin.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = dublin.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZoneId="euw1-az1")["Subnet"]["SubnetId"]
+    endpoint = dublin.create_vpc_endpoint(VpcId=vpc, ServiceName=service["ServiceName"], VpcEndpointType="Interface",
+                                          SubnetIds=[subnet], ServiceRegion=REGION)["VpcEndpoint"]
+    described = dublin.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"][0]
+    assert (endpoint["ServiceRegion"], described["ServiceRegion"]) == (REGION, REGION)

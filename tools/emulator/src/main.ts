@@ -1,7 +1,7 @@
 // `npx nx run emulator:verify`: every stack of each scenario through real Terraform and the real
 // AWS provider, against moto's AWS API emulator with our PrivateLink extension (tools/emulator/moto).
-//   --scenario NAME   only this scenario (example, sharded-60, cross-region); repeatable
-//   --skip-used-by    leave out the nx/cdktf commands (they rewrite the repository's cdktf.out)
+//   --scenario NAME   only this part: example, sharded-60, cross-region, or used-by (the nx/cdktf
+//                     commands, which rewrite the repository's cdktf.out); repeatable
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/spec';
@@ -10,8 +10,8 @@ import { formatCounts } from './plan-summary';
 import { runCommand } from './process';
 import { provision } from './provision';
 import { Check, checksTable, closingLine, StackRow, stackTable } from './report';
-import { ALL_SCENARIOS } from './scenarios';
-import { usedByCommands } from './used-by';
+import { ALL_SCENARIOS, example } from './scenarios';
+import { USED_BY, usedByCommands } from './used-by';
 import { runScenario } from './verify';
 import { consumerAccountsOf } from './world';
 
@@ -39,8 +39,9 @@ async function main(): Promise<number> {
   const log = (line: string): void => void process.stdout.write(`[emulator ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
   const only = process.argv.flatMap((a, i) => (process.argv[i - 1] === '--scenario' ? [a] : []));
   const scenarios = ALL_SCENARIOS.map((s) => s()).filter((s) => only.length === 0 || only.includes(s.name));
-  if (only.length > 0 && scenarios.length !== only.length) {
-    process.stderr.write(`emulator: --scenario takes ${ALL_SCENARIOS.map((s) => s().name).join(', ')}; got ${only.join(', ')}\n`);
+  const usedBy = only.length === 0 || only.includes(USED_BY);
+  if (scenarios.length + (usedBy ? 1 : 0) !== Math.max(only.length, 1) && only.length > 0) {
+    process.stderr.write(`emulator: --scenario takes ${[...ALL_SCENARIOS.map((s) => s().name), USED_BY].join(', ')}; got ${only.join(', ')}\n`);
     return 2;
   }
 
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
   const workDir = join(REPO_ROOT, '.gen', 'emulator');
   mkdirSync(workDir, { recursive: true });
   const emulator = await Emulator.start(tools, {
-    shiftedAzAccounts: [...new Set(scenarios.flatMap((s) => consumerAccountsOf(s.spec)))],
+    shiftedAzAccounts: [...new Set([...scenarios, ...(usedBy ? [example()] : [])].flatMap((s) => consumerAccountsOf(s.spec)))],
     logDir: workDir,
   });
   log(`emulator at ${emulator.url}`);
@@ -70,7 +71,7 @@ async function main(): Promise<number> {
         log(`${scenario.name}: FAILED: ${(error as Error).message}`);
       }
     }
-    if (!process.argv.includes('--skip-used-by')) {
+    if (usedBy) {
       try {
         checks.push(...(await usedByCommands(emulator, tools.terraform, workDir, log)));
       } catch (error) {
