@@ -68,6 +68,21 @@ describe('synth through real nx runs, cached', () => {
     expect(providerJson(workspace)).not.toContain('"port": 10003');
   }, 180_000);
 
+  it('keeps a stack\'s .terraform.lock.hcl when it replays a synth from the cache', async () => {
+    const lockHcl = join(workspace, 'cdktf.out', 'stacks', 'provider', '.terraform.lock.hcl');
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    const original = readFileSync(spec, 'utf8');
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    writeFileSync(lockHcl, 'provider "registry.terraform.io/hashicorp/aws" {}\n');
+
+    writeFileSync(spec, original.replace('cluster: coban', 'cluster: coban\n# a comment changes the key, not the stacks'));
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    writeFileSync(spec, original);
+    expect((await synthWithNx(workspace)).fromCache).toBe(true);
+
+    expect(readFileSync(lockHcl, 'utf8')).toBe('provider "registry.terraform.io/hashicorp/aws" {}\n');
+  }, 300_000);
+
   it('never replays a synth that wrote the lockfile, so output and lockfile agree', async () => {
     const spec = join(workspace, 'examples', 'coban.yaml');
     const lock = join(workspace, 'examples', 'coban.ports-lock.json');
