@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exampleSpec, planOf, SpecDoc, synthesize } from './fixtures';
 
 const SCRIPT = join(__dirname, '..', 'scripts', 'cdktf-stacks.mjs');
+const PLAN_SUMMARY = join(__dirname, '..', '..', '..', 'tools', 'ci', 'plan-summary.sh');
 
 /** Synthesizes the spec into a scratch folder and runs the script over it without running cdktf. */
 function dryRun(spec: SpecDoc, action: string, ...flags: string[]) {
@@ -127,4 +128,34 @@ describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
     expect(apply.status).toBe(0);
     expect(stateAnswer(state)).toBe('43');
   }, 120_000);
+
+  it('summarizes a saved plan for the approval gate with tools/ci/plan-summary.sh', () => {
+    const { out, setAnswer } = outputOnlySynth('42');
+    expect(runScript('diff', '--output', out).status).toBe(0);
+    expect(runScript('apply', '--output', out).status).toBe(0);
+    setAnswer('43');
+    expect(runScript('diff', '--output', out).status).toBe(0);
+    const cwd = dirname(out);
+
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'consumers', join(out, 'stacks', 'consumer-x')], { cwd, encoding: 'utf8' });
+
+    expect(summary.status).toBe(0);
+    expect(readFileSync(join(cwd, 'plans', 'consumers.summary.txt'), 'utf8')).toBe('== consumer-x\nChanges to Outputs:\n');
+    expect(readFileSync(join(cwd, 'plans', 'consumers.txt'), 'utf8')).toContain('~ answer = "42" -> "43"');
+  }, 120_000);
+
+  it('summarizes a stack the synth does not have as nothing to apply', () => {
+    const { out } = outputOnlySynth('42');
+    const cwd = dirname(out);
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'acceptance', join(out, 'stacks', 'acceptance')], { cwd, encoding: 'utf8' });
+    expect(summary.status).toBe(0);
+    expect(readFileSync(join(cwd, 'plans', 'acceptance.summary.txt'), 'utf8')).toBe('== acceptance: not in this synth, nothing to apply\n');
+  });
+
+  it('fails to summarize a stack that has no saved plan, naming the file', () => {
+    const { out } = outputOnlySynth('42');
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'consumers', join(out, 'stacks', 'consumer-x')], { cwd: dirname(out), encoding: 'utf8' });
+    expect(summary.status).toBe(2);
+    expect(summary.stderr).toContain(`${join(out, 'stacks', 'consumer-x')}/plan does not exist`);
+  });
 });

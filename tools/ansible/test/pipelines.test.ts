@@ -30,15 +30,44 @@ describe('Jenkinsfile', () => {
     expect(jenkinsfile.sections).toEqual(expect.arrayContaining(['agent', 'environment', 'stages']));
   });
 
-  it('installs, synthesizes, deploys the provider, then the consumers, then configures the brokers', () => {
-    expect(jenkinsfile.stages.map((s) => s.name)).toEqual(['Install', 'Synth', 'Deploy provider', 'Deploy consumers', 'Configure broker listeners']);
+  it('installs, synthesizes, plans, approves and applies each side in order, then configures the brokers', () => {
+    const sides = ['provider', 'consumers', 'acceptance'].flatMap((side) => [`Plan ${side}`, `Approve ${side}`, `Apply ${side}`]);
+    expect(jenkinsfile.stages.map((s) => s.name)).toEqual(['Install', 'Synth', ...sides, 'Configure broker listeners']);
     expect(commands.map((c) => c.split(' ').slice(0, 4).join(' '))).toEqual([
       'npm ci',
+      'mkdir -p "$TF_PLUGIN_CACHE_DIR"',
       'npx nx run-many -t',
-      'npx nx run provider:deploy',
-      'npx nx run consumer:deploy',
+      'npx nx run provider:diff',
+      'bash tools/ci/plan-summary.sh provider cdktf.out/stacks/provider',
+      'npx nx run provider:apply',
+      'npx nx run consumer:diff',
+      'bash tools/ci/plan-summary.sh consumers cdktf.out/stacks/consumer-*',
+      'npx nx run consumer:apply',
+      'npx nx run consumer:diff:acceptance',
+      'bash tools/ci/plan-summary.sh acceptance cdktf.out/stacks/acceptance',
+      'npx nx run consumer:apply:acceptance',
       'ansible-playbook -i cdktf.out/ansible/inventory.yml tools/ansible/kafka-listeners.yml',
     ]);
+  });
+
+  it('applies only saved plans, never deploying without one', () => {
+    expect(commands.filter((c) => /--auto-approve|:deploy\b/.test(c))).toEqual([]);
+  });
+
+  it('waits for approval with the summary of the plan it applies next, in every side', () => {
+    const source = read('Jenkinsfile');
+    for (const side of ['provider', 'consumers', 'acceptance']) {
+      expect(source).toContain(`bash tools/ci/plan-summary.sh ${side} `);
+      expect(source).toContain(`readFile('plans/${side}.summary.txt')`);
+    }
+    expect(source.match(/input message:/g)).toHaveLength(3);
+  });
+
+  it('binds the AWS credentials of a parameter around every plan and apply', () => {
+    const source = read('Jenkinsfile');
+    expect(source).toContain("string(name: 'AWS_CREDENTIALS'");
+    const bindings = source.match(/withCredentials\(\[\[\$class: 'AmazonWebServicesCredentialsBinding', credentialsId: params\.AWS_CREDENTIALS,/g) ?? [];
+    expect(bindings).toHaveLength(6);
   });
 
   it('synthesizes and deploys with the lockfile frozen', () => {
@@ -112,5 +141,6 @@ describe('unknownInvocations', () => {
     expect(unknownInvocations('npx nx run provider:launch')).toEqual(['npx nx run provider:launch: project provider has no target launch']);
     expect(unknownInvocations('npx nx run nowhere:deploy')).toEqual(['npx nx run nowhere:deploy: no Nx project nowhere']);
     expect(unknownInvocations('npx nx affected -t fly')).toEqual(['npx nx affected -t fly: no project has a target fly']);
+    expect(unknownInvocations('bash tools/ci/nowhere.sh x')).toEqual(['bash tools/ci/nowhere.sh x: script tools/ci/nowhere.sh does not exist']);
   });
 });

@@ -55,14 +55,18 @@ function targetsOf(args: string[]): string[] {
 }
 
 /**
- * Problems with the npm and Nx invocations in one shell command: a script, project or target
- * that the workspace does not have. Other commands are not judged here.
+ * Problems with the npm, Nx and `bash <script>` invocations in one shell command: a script,
+ * project or target that the workspace does not have. Other commands are not judged here.
  */
 export function unknownInvocations(command: string): string[] {
   const projects = nxProjects();
   const problems: string[] = [];
   for (const part of command.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
     const words = part.split(' ').filter(Boolean);
+    if (words[0] === 'bash' && words[1] !== undefined && !words[1].startsWith('-')) {
+      if (!existsSync(join(WORKSPACE_ROOT, words[1]))) problems.push(`${part}: script ${words[1]} does not exist`);
+      continue;
+    }
     if (words[0] === 'npm') {
       if (words[1] === 'run' && !rootScripts().has(words[2])) problems.push(`npm script ${words[2]} is not in package.json`);
       if (words[1] === 'test' && !rootScripts().has('test')) problems.push('npm test: package.json has no test script');
