@@ -125,10 +125,25 @@ describe('pull request workflow', () => {
     expect(commands.flatMap(unknownInvocations)).toEqual([]);
   });
 
-  it('comments with the topology report that synth writes', () => {
+  it('comments with the topology report that synth writes, through the tested comment builder', () => {
     const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'));
     expect(comment?.env?.['TOPOLOGY_REPORT']).toBe(`cdktf.out/${ARTIFACT_PATHS.topologyReport}`);
+    expect(String(comment?.with?.['script'])).toContain('require(`${process.env.GITHUB_WORKSPACE}/tools/ci/pr-comment.cjs`)');
     expect(String(comment?.with?.['script'])).toContain('updateComment');
+  });
+
+  it('keeps the topology report as an artifact, for a diagram too large for the comment', () => {
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with).toEqual({ name: 'topology', path: `cdktf.out/${ARTIFACT_PATHS.topologyReport}` });
+  });
+
+  it('runs on Node 22 LTS, which package.json admits', () => {
+    const setup = steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setup?.with?.['node-version']).toBe(22);
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const lowest = /^>=(\d+)$/.exec(engines);
+    expect(lowest).not.toBeNull();
+    expect(Number(lowest![1])).toBeLessThanOrEqual(22);
   });
 });
 
