@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
@@ -145,6 +147,25 @@ describe('pull request workflow', () => {
     expect(lowest).not.toBeNull();
     expect(Number(lowest![1])).toBeLessThanOrEqual(22);
   });
+});
+
+describe('actionlint (tools/ci/actionlint.sh, built from the Go module proxy on first use)', () => {
+  const actionlint = (...files: string[]) => spawnSync('bash', [join(WORKSPACE_ROOT, 'tools', 'ci', 'actionlint.sh'), ...files], { cwd: WORKSPACE_ROOT, encoding: 'utf8' });
+
+  it('finds nothing wrong with the pull request workflow', () => {
+    const result = actionlint('.github/workflows/pull-request.yml');
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  }, 300_000);
+
+  it('fails on a workflow that uses an expression context that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-actionlint-'));
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ pull_request.number }}"\n');
+    const result = actionlint(broken);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('undefined variable "pull_request"');
+  }, 300_000);
 });
 
 describe('unknownInvocations', () => {
