@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNx } from '@kafka-privatelink/bench/src/nx';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
 
 interface TaskGraph {
   readonly tasks: { readonly dependencies: Record<string, string[]> };
@@ -18,17 +18,12 @@ async function taskGraph(task: string): Promise<Record<string, string[]>> {
 
 describe('the deploy path in the real Nx task graph', () => {
   it('deploys the consumers without deploying the provider again, after one synth', async () => {
-    expect(await taskGraph('consumer:deploy')).toEqual({
-      'consumer:deploy': ['consumer:synth'],
-      'consumer:synth': ['provider:synth'],
-      'provider:synth': ['app:synth'],
-      'app:synth': [],
-    });
+    expect(await taskGraph('consumer:deploy')).toEqual({ 'consumer:deploy': ['app:synth'], 'app:synth': [] });
   }, 60_000);
 
   it('diffs each side from the synth that Nx makes, so cdktf never synthesizes again', async () => {
-    expect((await taskGraph('provider:diff'))['provider:diff']).toEqual(['provider:synth']);
-    expect((await taskGraph('consumer:diff'))['consumer:diff']).toEqual(['consumer:synth']);
+    expect((await taskGraph('provider:diff'))['provider:diff']).toEqual(['app:synth']);
+    expect((await taskGraph('consumer:diff'))['consumer:diff']).toEqual(['app:synth']);
   }, 60_000);
 
   it('diffs the provider with its saved synth and without the state lock, which a read-only role cannot take', async () => {
@@ -42,4 +37,22 @@ describe('the deploy path in the real Nx task graph', () => {
     expect(await taskGraph('provider:apply')).toEqual({ 'provider:apply': [] });
     expect(await taskGraph('consumer:apply:acceptance')).toEqual({ 'consumer:apply': [] });
   }, 60_000);
+});
+
+describe('exit codes of the README\'s synth command', () => {
+  it('fails with 1, not 130 (interrupted), when the spec is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-exit-'));
+    const spec = join(dir, 'coban.yaml');
+    writeFileSync(spec, readFileSync(EXAMPLE_SPEC_PATH, 'utf8').replace('id: 201', 'id: 101'));
+    const saved = process.env.KAFKA_PRIVATELINK_SPEC;
+    process.env.KAFKA_PRIVATELINK_SPEC = spec;
+    try {
+      const run = await runNx(['run-many', '-t', 'synth', '--output-style=static'], REPO_ROOT);
+      expect(run.output).toContain('brokers[1].id: broker id 101 is already used by brokers[0]');
+      expect(run.exitCode).toBe(1);
+    } finally {
+      if (saved === undefined) delete process.env.KAFKA_PRIVATELINK_SPEC;
+      else process.env.KAFKA_PRIVATELINK_SPEC = saved;
+    }
+  }, 120_000);
 });
