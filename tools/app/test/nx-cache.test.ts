@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNxOutput, runNx } from '@kafka-privatelink/bench/src/nx';
@@ -58,6 +59,23 @@ describe('synth through real nx runs, cached', () => {
 
     expect(readFileSync(lockHcl, 'utf8')).toBe('provider "registry.terraform.io/hashicorp/aws" {}\n');
   }, 300_000);
+
+  it('prints the allocations after the README\'s synth command in a terminal, where Nx hides the output of tasks that succeed', () => {
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    // `script` gives Nx a terminal, as a developer's shell does; the Nx TUI is off so that the
+    // screen output can be read back as lines
+    const run = spawnSync('script', ['-qec', 'npx nx run-many -t synth', '/dev/null'], {
+      cwd: workspace,
+      env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    const output = run.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
+    const summary = output.slice(output.indexOf('kafka-privatelink: port allocations of this run'));
+    expect(summary).toContain('app:synth:\n  - broker 401: allocated port 10004 on shard 0');
+  }, 180_000);
 
   it('never replays a synth that wrote the lockfile, so output and lockfile agree', async () => {
     const spec = join(workspace, 'examples', 'coban.yaml');

@@ -59,6 +59,9 @@ describe('synth through the real cdktf CLI, after terraform init', () => {
     const result = cdktfSynth(spec, out);
 
     expect(result.status).toBe(0);
+    // a normal line, so cdktf must not label it [ERROR] as it does every line of an app's stderr
+    const allocation = (result.stdout + result.stderr).split('\n').filter((line) => line.includes('ports: broker 401: allocated port 10004 on shard 0'));
+    expect(allocation).toEqual(['kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0']);
     expect(readFileSync(join(out, 'stacks', 'provider', 'cdk.tf.json'), 'utf8')).toContain('"port": 10004');
     for (const file of initialized) expect(readFileSync(join(out, file), 'utf8')).toBe(LOCK_HCL);
     expect(readdirSync(dirname(out)).sort()).toEqual(['coban.ports-lock.json', 'coban.yaml', 'out']);
@@ -145,8 +148,8 @@ describe('synth', () => {
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
     const result = runApp(spec, out);
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
-    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
+    expect(result.stdout).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
+    expect(result.stdout).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
     expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
   }, 60_000);
 

@@ -1,10 +1,17 @@
 // @ts-check
-// Local Nx plugin: every cluster spec `clusters/<name>/cluster.yaml` (its lockfile
+// Local Nx plugin of this repository.
+//
+// Projects: every cluster spec `clusters/<name>/cluster.yaml` (its lockfile
 // `cluster.ports-lock.json` beside it) is its own Nx project, `cluster-<name>`, with `synth`,
 // `diff`, `deploy` and `scan` and its own output folder `clusters/<name>/cdktf.out`. Nx then sees
 // a change to one spec or lockfile as a change to that cluster only, and a change to the shared
 // code (the app and what it builds on) as a change to every cluster.
-const { basename, dirname } = require('node:path');
+//
+// After a run: the port allocations of every synth that ran, read from its topology report. Nx
+// shows the output of a successful task only when asked, so without this the lines that say which
+// broker got which port would never reach the terminal of `npx nx run-many -t synth`.
+const { readFileSync } = require('node:fs');
+const { basename, dirname, isAbsolute, join } = require('node:path');
 
 const SPEC_GLOB = 'clusters/*/cluster.yaml';
 
@@ -71,4 +78,28 @@ const createNodesV2 = [
   }),
 ];
 
-module.exports = { name: 'kafka-privatelink-clusters', createNodesV2 };
+const ALLOCATIONS = '\n## Allocation changes in this synth\n\n';
+
+/** @type {import('nx/src/project-graph/plugins').PostTasksExecution} */
+async function postTasksExecution(_options, context) {
+  const summaries = [];
+  for (const { task, status } of Object.values(context.taskResults)) {
+    // A synth served from the cache never wrote the lockfile, so it allocated nothing.
+    if (task.target.target !== 'synth' || status !== 'success') continue;
+    const report = (task.outputs ?? []).find((path) => path.endsWith('topology.md'));
+    if (!report) continue;
+    let text;
+    try {
+      text = readFileSync(isAbsolute(report) ? report : join(context.workspaceRoot, report), 'utf8');
+    } catch {
+      continue;
+    }
+    const start = text.indexOf(ALLOCATIONS);
+    if (start < 0) continue;
+    const section = text.slice(start + ALLOCATIONS.length).split('\n\n')[0];
+    if (section.startsWith('- ')) summaries.push(`${task.id}:\n${section.replaceAll('- ', '  - ')}`);
+  }
+  if (summaries.length > 0) console.log(`\nkafka-privatelink: port allocations of this run (commit the lockfiles):\n${summaries.join('\n')}\n`);
+}
+
+module.exports = { name: 'kafka-privatelink', createNodesV2, postTasksExecution };
