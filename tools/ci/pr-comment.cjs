@@ -142,4 +142,42 @@ function diffBlock(diff, room, logUrl) {
   return open + text.slice(0, Math.max(room - open.length - close.length - note.length, 0)) + close + note;
 }
 
-module.exports = { commentBody, lockfileChanges, marker, COMMENT_LIMIT };
+/**
+ * What `nx affected -t diff --output-style=static` printed for some tasks: the lines from each
+ * task's `> nx run <task>` header to the next task or Nx's closing summary.
+ */
+function taskOutput(log, tasks) {
+  const parts = [];
+  const lines = log.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^> nx run (\S+)/.exec(lines[i].trim());
+    if (!header || !tasks.includes(header[1])) continue;
+    let end = i + 1;
+    while (end < lines.length && !/^> nx run \S+/.test(lines[end].trim()) && !/^\s*(NX|—)\s/.test(lines[end])) end++;
+    parts.push(lines.slice(i, end).join('\n').trim());
+  }
+  return parts.join('\n\n');
+}
+
+/**
+ * The clusters a pull request's comments are about: each affected `cluster-<name>` project
+ * (clusters/<name>/), and the spec of the `provider` and `consumer` projects when they are affected.
+ * @param {string[]} affected projects, as `nx show projects --affected --json` lists them
+ * @returns {{ project: string, report: string, lockfiles: string, diffTasks: string[] }[]}
+ */
+function commentedClusters(affected) {
+  const clusters = affected
+    .filter((project) => project.startsWith('cluster-'))
+    .sort()
+    .map((project) => {
+      const root = `clusters/${project.slice('cluster-'.length)}`;
+      return { project, report: `${root}/cdktf.out/topology.md`, lockfiles: `${root}/*.ports-lock.json`, diffTasks: [`${project}:diff`] };
+    });
+  const selected = ['provider', 'consumer'].filter((project) => affected.includes(project));
+  if (selected.length > 0) {
+    clusters.unshift({ project: 'provider', report: 'cdktf.out/topology.md', lockfiles: 'examples/*.ports-lock.json', diffTasks: selected.map((p) => `${p}:diff`) });
+  }
+  return clusters;
+}
+
+module.exports = { commentBody, commentedClusters, lockfileChanges, marker, taskOutput, COMMENT_LIMIT };

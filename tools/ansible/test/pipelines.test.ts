@@ -127,16 +127,16 @@ describe('pull request workflow', () => {
     expect(commands.flatMap(unknownInvocations)).toEqual([]);
   });
 
-  it('comments with the topology report that synth writes, through the tested comment builder', () => {
+  it('comments through the tested comment builder, once per affected cluster', () => {
     const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'));
-    expect(comment?.env?.['TOPOLOGY_REPORT']).toBe(`cdktf.out/${ARTIFACT_PATHS.topologyReport}`);
+    expect(String(comment?.with?.['script'])).toContain('for (const cluster of commentedClusters(affected))');
     expect(String(comment?.with?.['script'])).toContain('require(`${process.env.GITHUB_WORKSPACE}/tools/ci/pr-comment.cjs`)');
     expect(String(comment?.with?.['script'])).toContain('updateComment');
   });
 
   it('keeps the topology report as an artifact, for a diagram too large for the comment', () => {
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.with).toEqual({ name: 'topology', path: `cdktf.out/${ARTIFACT_PATHS.topologyReport}` });
+    expect(upload?.with).toEqual({ name: 'topology', path: `cdktf.out/${ARTIFACT_PATHS.topologyReport}\nclusters/*/cdktf.out/${ARTIFACT_PATHS.topologyReport}\n` });
   });
 
   it('runs on Node 22 LTS, which package.json admits', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { synthesize } from '@kafka-privatelink/app/src/synthesize';
+import { runNx } from '@kafka-privatelink/bench/src/nx';
 import { generateSpec } from '@kafka-privatelink/bench/src/spec-generator';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
 import { lockfilePathFor } from '@kafka-privatelink/spec';
@@ -22,9 +23,15 @@ interface CommentInput {
 }
 // The module the workflow's github-script step requires, as it requires it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { commentBody, COMMENT_LIMIT } = require(join(WORKSPACE_ROOT, 'tools', 'ci', 'pr-comment.cjs')) as {
+const { commentBody, commentedClusters, taskOutput, COMMENT_LIMIT } = require(join(WORKSPACE_ROOT, 'tools', 'ci', 'pr-comment.cjs')) as {
   commentBody: (input: CommentInput) => string;
+  commentedClusters: (affected: string[]) => { project: string; report: string; lockfiles: string; diffTasks: string[] }[];
+  taskOutput: (log: string, tasks: string[]) => string;
   COMMENT_LIMIT: number;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const plugin = require(join(WORKSPACE_ROOT, 'tools', 'app', 'nx-plugin.js')) as {
+  createNodesV2: [string, (files: string[]) => [string, { projects: Record<string, { targets: { synth: { outputs: string[] } } }> }][]];
 };
 
 const LOG_URL = 'https://github.example/acme/kafka/actions/runs/1';
@@ -100,5 +107,34 @@ describe('the pull request comment', () => {
     expect(body).not.toContain('```mermaid');
     expect(body).toContain(`… truncated: the whole diff is in the [job log](${LOG_URL}).`);
     process.stdout.write(`pull request comment, new 1000-broker cluster with 6 consumers: ${body.length} characters (topology.md: ${topology.length})\n`);
+  }, 120_000);
+});
+
+describe('the comments of a pull request', () => {
+  it('are one per affected cluster, each reading the report its synth writes', () => {
+    const [[, nodes]] = plugin.createNodesV2[1](['clusters/payments/cluster.yaml']);
+    const outputs = nodes.projects['clusters/payments'].targets.synth.outputs;
+    expect(commentedClusters(['cluster-search', 'app', 'cluster-payments', 'spec'])).toEqual([
+      { project: 'cluster-payments', report: `clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/payments/*.ports-lock.json', diffTasks: ['cluster-payments:diff'] },
+      { project: 'cluster-search', report: `clusters/search/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/search/*.ports-lock.json', diffTasks: ['cluster-search:diff'] },
+    ]);
+    expect(outputs).toContain(`{workspaceRoot}/clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`);
+  });
+
+  it('include the example when its stacks are affected, with both of their diffs', () => {
+    expect(commentedClusters(['consumer', 'provider'])).toEqual([
+      { project: 'provider', report: `cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'examples/*.ports-lock.json', diffTasks: ['provider:diff', 'consumer:diff'] },
+    ]);
+    expect(commentedClusters(['spec'])).toEqual([]);
+  });
+
+  it('each take their own tasks\' part of a real nx run\'s log', async () => {
+    const run = await runNx(['run-many', '-t', 'lint', '--projects=spec,plan', '--output-style=static'], WORKSPACE_ROOT);
+    expect(run.exitCode).toBe(0);
+    const spec = taskOutput(run.output, ['spec:lint']);
+    expect(spec.startsWith('> nx run spec:lint')).toBe(true);
+    expect(spec).not.toContain('plan:lint');
+    expect(spec).not.toContain('Successfully ran');
+    expect(taskOutput(run.output, ['plan:lint', 'spec:lint']).split('> nx run ')).toHaveLength(3);
   }, 120_000);
 });
