@@ -43,7 +43,7 @@ if [[ -z "$TERRAFORM" ]] || ! terraform_ok "$TERRAFORM"; then
       go install "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" || fail "building Terraform $TERRAFORM_VERSION failed"
   fi
 fi
-TERRAFORM_REAL="$("$TERRAFORM" version -json | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
+TERRAFORM_REAL="$("$TERRAFORM" version -json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
 say "terraform $TERRAFORM_REAL at $TERRAFORM"
 mkdir -p "$CACHE/bin"
 ln -sfn "$TERRAFORM" "$CACHE/bin/terraform"

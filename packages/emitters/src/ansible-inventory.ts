@@ -1,7 +1,7 @@
 import { BrokerPlan, ExposurePlan } from '@kafka-privatelink/plan';
 import { Listener } from '@kafka-privatelink/spec';
 import { stringify } from 'yaml';
-import { azGroupName, brokerHostname, clusterGroupName } from './artifact-paths';
+import { azGroupName, clusterGroupName } from './artifact-paths';
 import {
   advertisedListenersOf,
   bootstrapServerOf,
@@ -21,12 +21,12 @@ const header = (lines: readonly string[]): string => lines.map((l) => `# ${l}`.t
  * one group per AZ ID holds that AZ's brokers.
  */
 export function ansibleInventory(plan: ExposurePlan): string {
-  const cluster = Object.fromEntries(plan.brokers.map((b) => [brokerHostname(b.id), { ansible_host: b.privateIp }]));
+  const cluster = Object.fromEntries(plan.brokers.map((b) => [b.inventoryHostname, { ansible_host: b.privateIp }]));
   const azs = Object.fromEntries(
     plan.azIds
       .map((azId) => [azId, plan.brokers.filter((b) => b.azId === azId)] as const)
       .filter(([, brokers]) => brokers.length > 0)
-      .map(([azId, brokers]) => [azGroupName(azId), { hosts: Object.fromEntries(brokers.map((b) => [brokerHostname(b.id), {}])) }]),
+      .map(([azId, brokers]) => [azGroupName(azId), { hosts: Object.fromEntries(brokers.map((b) => [b.inventoryHostname, {}])) }]),
   );
   return `${header([
     `Ansible inventory of the brokers of Kafka cluster ${plan.cluster}, written by synth from its cluster spec.`,
@@ -76,6 +76,10 @@ export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string 
     kafka_security_protocol_map: securityProtocolMapOf(plan),
     kafka_inter_broker_listener_name: interBrokerListenerName,
     ...(plan.kafka.controller ? { kafka_controller_listener_names: plan.kafka.controller.name } : {}),
+    // The same values as lists, for roles that join them themselves.
+    kafka_listeners_list: listenersOf(plan, broker).split(','),
+    kafka_advertised_listeners_list: advertised.split(','),
+    kafka_security_protocol_map_list: securityProtocolMapOf(plan).split(','),
   };
   const keys = CP_ANSIBLE_LISTENER_KEYS;
   const cpAnsible = {
@@ -87,7 +91,10 @@ export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string 
       [keys.client]: { name: client.name, port: client.port, hostname: broker.zonalName, ...cpAnsibleSecurity(client) },
     },
     kafka_broker_inter_broker_listener_name: interBrokerListenerName === internal.name ? keys.internal : keys.client,
-    kafka_broker_custom_properties: { 'advertised.listeners': advertised },
+    kafka_privatelink_cp_ansible_properties: { 'advertised.listeners': advertised },
+    // Host vars replace a dictionary of the same name wherever else it is set, so the team's own
+    // properties come in under their own name and this product's listener keys win over them.
+    kafka_broker_custom_properties: `{{ kafka_broker_custom_properties_team | default({}) | combine(kafka_privatelink_cp_ansible_properties) }}`,
   };
   return [
     header([

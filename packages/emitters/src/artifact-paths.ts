@@ -11,9 +11,6 @@ export const ARTIFACT_PATHS = {
   topologyReport: 'topology.md',
 } as const;
 
-/** Inventory hostname of a broker, e.g. `broker-101`. */
-export const brokerHostname = (brokerId: number): string => `broker-${brokerId}`;
-
 /**
  * Ansible group names may hold only letters, digits and underscores and must not start with a
  * digit; anything else becomes an underscore.

@@ -1,6 +1,6 @@
 import { PreparedPlan } from '@kafka-privatelink/plan';
 import { ansibleHostVars, ansibleInventory } from './ansible-inventory';
-import { ARTIFACT_PATHS, brokerHostname } from './artifact-paths';
+import { ARTIFACT_PATHS } from './artifact-paths';
 import { topologyReport } from './topology-report';
 
 /** A file synth writes into its output folder. */
@@ -19,7 +19,7 @@ export function synthArtifacts(prepared: PreparedPlan): Artifact[] {
   return [
     { path: ARTIFACT_PATHS.ansibleInventory, content: ansibleInventory(plan) },
     ...plan.brokers.map((broker) => ({
-      path: ARTIFACT_PATHS.ansibleHostVars(brokerHostname(broker.id)),
+      path: ARTIFACT_PATHS.ansibleHostVars(broker.inventoryHostname),
       content: ansibleHostVars(plan, broker),
     })),
     { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan, changes: prepared.changes }) },

@@ -17,6 +17,13 @@ describe('ansibleInventory', () => {
     expect(Object.keys(inventory.all.children.az_apse1_az2.hosts)).toEqual(['broker-201']);
   });
 
+  it("names a broker's host as the spec's inventoryHostname says, the others broker-<id>", () => {
+    const { plan } = examplePlan((doc) => doc.setIn(['brokers', 1, 'inventoryHostname'], 'kafka-201.coban.example.com'));
+    const inventory = parse(ansibleInventory(plan));
+    expect(Object.keys(inventory.all.children.kafka_coban.hosts)).toEqual(['broker-101', 'kafka-201.coban.example.com', 'broker-301']);
+    expect(Object.keys(inventory.all.children.az_apse1_az2.hosts)).toEqual(['kafka-201.coban.example.com']);
+  });
+
   it('makes valid Ansible group names from cluster names and AZ IDs with hyphens', () => {
     for (const name of [clusterGroupName('coban-eu-2'), azGroupName('usw2-lax1-az1'), azGroupName('apse1-az1')]) {
       expect(name).toMatch(ANSIBLE_GROUP_NAME);
@@ -66,7 +73,14 @@ describe('ansibleHostVars', () => {
     expect(vars.kafka_security_protocol_map).toBe(own['listener.security.protocol.map']);
     expect(vars.kafka_inter_broker_listener_name).toBe('INTERNAL');
     expect(vars.kafka_controller_listener_names).toBe('CONTROLLER');
-    expect(vars.kafka_broker_custom_properties).toEqual({ 'advertised.listeners': 'INTERNAL://10.0.3.11:9092,CLIENT://kafka-az3.grab:10003' });
+    expect(vars.kafka_privatelink_cp_ansible_properties).toEqual({ 'advertised.listeners': 'INTERNAL://10.0.3.11:9092,CLIENT://kafka-az3.grab:10003' });
+    expect(vars.kafka_listeners_list).toEqual(own.listeners.split(','));
+    expect(vars.kafka_advertised_listeners_list).toEqual(['INTERNAL://10.0.3.11:9092', 'CLIENT://kafka-az3.grab:10003']);
+    expect(vars.kafka_security_protocol_map_list).toEqual(['INTERNAL:PLAINTEXT', 'CLIENT:PLAINTEXT', 'CONTROLLER:PLAINTEXT']);
+  });
+
+  it("merges cp-ansible's kafka_broker_custom_properties with the team's, the listener keys last", () => {
+    expect(varsOf().kafka_broker_custom_properties).toBe('{{ kafka_broker_custom_properties_team | default({}) | combine(kafka_privatelink_cp_ansible_properties) }}');
   });
 
   it("describes the listeners in cp-ansible's kafka_broker_custom_listeners shape", () => {

@@ -2,6 +2,7 @@ import { PortLock, PortPolicy, RetiredPort } from '@kafka-privatelink/port-alloc
 import {
   bootstrapTargetGroupName,
   brokerTargetGroupName,
+  inventoryHostnameOf,
   Listener,
   nlbName,
   sharedDnsName,
@@ -28,6 +29,8 @@ export interface BrokerPlan {
   readonly targetGroupName: string;
   /** The name this broker advertises on its client listener, e.g. `kafka-az1.grab`. */
   readonly zonalName: string;
+  /** Host name in the Ansible inventory, e.g. `broker-101`. */
+  readonly inventoryHostname: string;
 }
 
 export interface ShardPlan {
@@ -212,6 +215,7 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
         shard: allocation.shard,
         targetGroupName: brokerTargetGroupName(spec.cluster, b.id),
         zonalName: zonalDnsName(spec.dns, b.azId, allocation.shard),
+        inventoryHostname: inventoryHostnameOf(b),
       };
     });
 

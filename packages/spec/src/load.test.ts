@@ -75,7 +75,7 @@ describe('spec errors name the field, the value and what is allowed', () => {
     });
     expect(problems(text)).toEqual([
       'provider.crossZoneLoadBalncing: unknown key "crossZoneLoadBalncing": did you mean "crossZoneLoadBalancing"? allowed here: account, region, assumeRoleArn, vpcId, nlbSubnets, brokerSecurityGroupId, targetType, crossZoneLoadBalancing, enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, acceptanceRequired, allowedPrincipals, idleTimeoutSeconds, healthCheck',
-      'brokers[0].azid: unknown key "azid": did you mean "azId"? allowed here: id, azId, instanceId, privateIp',
+      'brokers[0].azid: unknown key "azid": did you mean "azId"? allowed here: id, azId, instanceId, privateIp, inventoryHostname',
     ]);
   });
 
@@ -122,6 +122,20 @@ describe('spec errors name the field, the value and what is allowed', () => {
     expect(problems(text)).toEqual([
       'consumers[1].vpcId: vpc-0b1b2c3d4e5f60001 is already the VPC of consumers[0] (kios); list all clients of a VPC under one consumer',
       "consumers[1].hostedZoneId: Z0123456789ABCDEFGHIJ is already the hosted zone of consumers[0] (kios); each consumer's records point at its own endpoint, so each needs its own zone (leave hostedZoneId out to create one)",
+    ]);
+  });
+
+  it('fails when an inventory host name repeats, or is no host name', () => {
+    const text = variant((s) => {
+      s.brokers[0].inventoryHostname = 'broker-201';
+      s.brokers[2].inventoryHostname = '../kafka-301';
+    });
+    expect(problems(text)).toEqual([
+      'brokers[2].inventoryHostname: must be a host name or FQDN (letters, digits, hyphens, dots), like kafka-101.prod.example.com (got "../kafka-301")',
+      'brokers[1].inventoryHostname: inventory host broker-201 is already the host of brokers[0]; inventory host names must be unique',
+    ]);
+    expect(problems(variant((s) => (s.brokers[0].inventoryHostname = 'broker-201')))).toEqual([
+      'brokers[1].inventoryHostname: inventory host broker-201 is already the host of brokers[0]; inventory host names must be unique',
     ]);
   });
 

@@ -14,6 +14,10 @@ export const nlbName = (cluster: string, shard: number): string => `${cluster}-n
 export const bootstrapTargetGroupName = (cluster: string, shard: number): string => `${cluster}-boot-s${shard}`;
 export const brokerTargetGroupName = (cluster: string, brokerId: number): string => `${cluster}-b${brokerId}`;
 
+/** The broker's host in the Ansible inventory: the spec's `inventoryHostname`, else `broker-<id>`. */
+export const inventoryHostnameOf = (broker: { readonly id: number; readonly inventoryHostname?: string | undefined }): string =>
+  broker.inventoryHostname ?? `broker-${broker.id}`;
+
 /** `apse1-az1` → `az1`. */
 export const azSuffix = (azId: string): string => azId.slice(azId.lastIndexOf('-') + 1);
 

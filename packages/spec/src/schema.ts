@@ -13,6 +13,8 @@ const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SG_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+// A DNS host name or FQDN: it also names the broker's host_vars file, so no path characters.
+const INVENTORY_HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
 const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
@@ -138,6 +140,9 @@ export const brokerSchema = z.strictObject({
   azId: azIdSchema.describe('AZ ID of the broker.'),
   instanceId: shaped(INSTANCE_ID, 'an EC2 instance id', 'i-0a1b2c3d4e5f60718').optional().describe('Needed when targetType is instance.'),
   privateIp: ipv4Schema.describe('Private IP of the broker: the internal listener and the Ansible host.'),
+  inventoryHostname: shaped(INVENTORY_HOSTNAME, 'a host name or FQDN (letters, digits, hyphens, dots)', 'kafka-101.prod.example.com')
+    .optional()
+    .describe("The broker's host name in the team's Ansible inventory (the FQDN with cp-ansible). @default broker-<id>"),
 });
 
 export const kafkaSchema = z.strictObject({

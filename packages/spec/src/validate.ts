@@ -2,6 +2,7 @@ import {
   azIdRegionCode,
   bootstrapTargetGroupName,
   brokerTargetGroupName,
+  inventoryHostnameOf,
   LB_RESERVED_PREFIX,
   MAX_LB_NAME_LENGTH,
   nlbName,
@@ -71,6 +72,12 @@ const uniqueBrokerKeys: Check = ({ brokers }, report) => {
       `${brokers[i]!.instanceId} is already the instance of brokers[${earlier}]; every broker runs on its own EC2 instance`,
     ),
   );
+  // Case-blind, as host names are; two default names collide only when the ids do (reported above).
+  const hosts = brokers.map((b) => (b?.id === undefined ? undefined : inventoryHostnameOf({ id: b.id, inventoryHostname: b.inventoryHostname })));
+  forEachRepeat(hosts, (host) => host.toLowerCase(), (i, earlier) => {
+    if (brokers[i]!.inventoryHostname === undefined && brokers[earlier]!.inventoryHostname === undefined) return;
+    report(['brokers', i, 'inventoryHostname'], `inventory host ${hosts[i]} is already the host of brokers[${earlier}]; inventory host names must be unique`);
+  });
 };
 
 const uniqueSubnets = (where: SpecPath, subnets: Readonly<Record<string, string>>, report: (path: SpecPath, message: string) => void) => {

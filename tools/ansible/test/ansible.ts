@@ -6,7 +6,7 @@ export const PLAYBOOK = resolve(__dirname, '..', 'kafka-listeners.yml');
 
 /** Fails loudly: these tests exist to run the real Ansible, so a missing one is an error, not a skip. */
 export function assertAnsibleInstalled(): void {
-  for (const tool of ['ansible-playbook', 'ansible-inventory']) {
+  for (const tool of ['ansible', 'ansible-playbook', 'ansible-inventory']) {
     const probe = spawnSync(tool, ['--version'], { encoding: 'utf8' });
     if (probe.error || probe.status !== 0) {
       throw new Error(
@@ -36,36 +36,47 @@ const explain = (what: string, run: SpawnSyncReturns<string>): string =>
   `${what} exited with ${run.status ?? run.signal}:\n${run.stdout}\n${run.stderr}`;
 
 /**
- * Runs the playbook against every host of the inventory on this machine (no SSH, no become),
- * each broker rendering into `<renderDir>/<host>/server-listeners.properties`.
+ * Runs the playbook against every host of the inventory on this machine (no SSH, no become), each
+ * broker editing `<brokersDir>/<host>/server.properties`. `args` go before the playbook
+ * (e.g. `--check --diff`).
  */
 export function runPlaybook(
   inventory: string,
-  renderDir: string,
+  brokersDir: string,
   workdir: string,
   extraVars: Record<string, unknown> = {},
+  args: readonly string[] = [],
 ): SpawnSyncReturns<string> {
   return spawnSync(
     'ansible-playbook',
     [
       '-i',
       inventory,
+      ...args,
       PLAYBOOK,
       '-e',
       JSON.stringify({
         ansible_connection: 'local',
         ansible_python_interpreter: '{{ ansible_playbook_python }}',
-        kafka_listeners_output_dir: renderDir,
+        kafka_listeners_server_properties_path: `${brokersDir}/{{ inventory_hostname }}/server.properties`,
         ...extraVars,
       }),
     ],
-    { cwd: workdir, encoding: 'utf8', env: ansibleEnv(workdir), timeout: 120_000 },
+    { cwd: workdir, encoding: 'utf8', env: ansibleEnv(workdir), timeout: 180_000 },
   );
 }
 
-export function renderListeners(inventory: string, renderDir: string, workdir: string): void {
-  const run = runPlaybook(inventory, renderDir, workdir);
+/** Runs the playbook and fails with its output when it fails. */
+export function mustRunPlaybook(...args: Parameters<typeof runPlaybook>): SpawnSyncReturns<string> {
+  const run = runPlaybook(...args);
   if (run.status !== 0) throw new Error(explain('ansible-playbook', run));
+  return run;
+}
+
+/** `ok=… changed=… failed=…` of each host in the PLAY RECAP. */
+export function recap(stdout: string): Map<string, { changed: number; failed: number }> {
+  const lines = stdout.slice(stdout.lastIndexOf('PLAY RECAP')).matchAll(/^(\S+)\s+:\s+ok=\d+\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)/gm);
+  return new Map([...lines].map((m) => [m[1]!, { changed: Number(m[2]), failed: Number(m[3]) }] as const));
 }
 
 export interface InventoryList {
@@ -78,4 +89,16 @@ export function ansibleInventoryList(inventory: string, workdir: string): Invent
   const run = spawnSync('ansible-inventory', ['-i', inventory, '--list'], { cwd: workdir, encoding: 'utf8', env: ansibleEnv(workdir) });
   if (run.status !== 0) throw new Error(explain('ansible-inventory', run));
   return JSON.parse(run.stdout) as InventoryList;
+}
+
+/** A variable of one host as Ansible resolves it (templates and precedence applied), from these inventories. */
+export function resolvedVar(inventories: readonly string[], host: string, variable: string, workdir: string): unknown {
+  const run = spawnSync('ansible', [...inventories.flatMap((i) => ['-i', i]), host, '-c', 'local', '-m', 'ansible.builtin.debug', '-a', `var=${variable}`, '-e', 'ansible_python_interpreter={{ ansible_playbook_python }}'], {
+    cwd: workdir,
+    encoding: 'utf8',
+    env: { ...ansibleEnv(workdir), ANSIBLE_LOAD_CALLBACK_PLUGINS: '1', ANSIBLE_STDOUT_CALLBACK: 'json' },
+  });
+  if (run.status !== 0) throw new Error(explain('ansible', run));
+  const result = JSON.parse(run.stdout) as { plays: { tasks: { hosts: Record<string, Record<string, unknown>> }[] }[] };
+  return result.plays[0]!.tasks[0]!.hosts[host]![variable];
 }

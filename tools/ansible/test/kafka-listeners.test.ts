@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document } from 'yaml';
-import { assertAnsibleInstalled, ansibleInventoryList, renderListeners, runPlaybook } from './ansible';
+import { assertAnsibleInstalled, ansibleInventoryList, mustRunPlaybook, recap, resolvedVar, runPlaybook } from './ansible';
 import { parseEndpoints, parseListenerSection, parseProtocolMap } from './properties';
 import { synthExample, SynthOutput } from './synth';
 
@@ -29,25 +29,42 @@ const addBroker401 = (doc: Document): void => {
 
 const LISTENER_KEYS = ['listeners', 'advertised.listeners', 'listener.security.protocol.map', 'inter.broker.listener.name', 'controller.listener.names'];
 
-const renderedFile = (renderDir: string, brokerId: number): string => join(renderDir, `broker-${brokerId}`, 'server-listeners.properties');
+/** The server.properties of the Apache Kafka 4.1 tarball (config/server.properties), where a broker starts from. */
+const ORIGINAL = readFileSync(join(__dirname, 'apache-kafka-server.properties'), 'utf8');
 
-/** Synthesizes, runs the real playbook, and reads back every broker's rendered listener section. */
-function synthAndRender(edit?: (doc: Document) => void): { synth: SynthOutput; renderDir: string; sections: Map<number, Record<string, string>> } {
+const serverProperties = (brokersDir: string, brokerId: number): string => join(brokersDir, `broker-${brokerId}`, 'server.properties');
+
+/** Gives every host of a synth output its own copy of the tarball's server.properties. */
+function provisionBrokers(synth: SynthOutput, brokerIds: readonly number[], name = 'brokers'): string {
+  const brokersDir = join(synth.dir, name);
+  for (const id of brokerIds) {
+    mkdirSync(join(brokersDir, `broker-${id}`), { recursive: true });
+    writeFileSync(serverProperties(brokersDir, id), ORIGINAL);
+  }
+  return brokersDir;
+}
+
+/** The listener keys of a server.properties, and its other lines in order. */
+function splitFile(text: string): { section: Record<string, string>; others: string[] } {
+  const lines = text.split('\n');
+  const isListenerKey = (line: string): boolean => LISTENER_KEYS.some((k) => line.startsWith(`${k}=`));
+  return {
+    section: parseListenerSection(lines.filter(isListenerKey).join('\n')),
+    others: lines.filter((l) => !isListenerKey(l)),
+  };
+}
+
+/** Synthesizes, runs the real playbook on fresh copies of server.properties (no restart), reads the files back. */
+function synthAndRun(edit?: (doc: Document) => void, ids: readonly number[] = EXAMPLE.map((b) => b.id)): { synth: SynthOutput; brokersDir: string; sections: Map<number, Record<string, string>>; stdout: string } {
   const synth = synthExample(edit);
-  const renderDir = join(synth.dir, 'rendered');
-  renderListeners(synth.inventory, renderDir, synth.dir);
-  const sections = new Map(
-    readdirSync(renderDir).map((host) => [
-      Number(host.replace(/^broker-/, '')),
-      parseListenerSection(readFileSync(join(renderDir, host, 'server-listeners.properties'), 'utf8')),
-    ]),
-  );
-  return { synth, renderDir, sections };
+  const brokersDir = provisionBrokers(synth, ids);
+  const run = mustRunPlaybook(synth.inventory, brokersDir, synth.dir, { kafka_listeners_restart: false });
+  const sections = new Map(ids.map((id) => [id, splitFile(readFileSync(serverProperties(brokersDir, id), 'utf8')).section] as const));
+  return { synth, brokersDir, sections, stdout: run.stdout };
 }
 
 /** What every broker's section must satisfy, whatever the spec. */
 function expectConsistentSection(section: Record<string, string>, broker: ExpectedBroker): void {
-  expect(Object.keys(section)).toEqual(LISTENER_KEYS.filter((k) => k in section));
   const listeners = parseEndpoints(section['listeners']);
   const advertised = parseEndpoints(section['advertised.listeners']);
   const protocols = parseProtocolMap(section['listener.security.protocol.map']);
@@ -70,36 +87,37 @@ function expectConsistentSection(section: Record<string, string>, broker: Expect
 beforeAll(assertAnsibleInstalled);
 
 describe('the kafka-listeners playbook on the example spec', () => {
-  let run: ReturnType<typeof synthAndRender>;
+  let run: ReturnType<typeof synthAndRun>;
   beforeAll(() => {
-    run = synthAndRender();
+    run = synthAndRun();
   });
   afterAll(() => rmSync(run.synth.dir, { recursive: true, force: true }));
-
-  it('renders one file per broker at <output dir>/broker-<id>/server-listeners.properties', () => {
-    expect(readdirSync(run.renderDir).sort()).toEqual(['broker-101', 'broker-201', 'broker-301']);
-  });
 
   it.each(EXAMPLE)('makes broker $id advertise $advertised on CLIENT and its private IP on INTERNAL', (broker) => {
     expectConsistentSection(run.sections.get(broker.id)!, broker);
   });
 
-  it('renders exactly the listener section of broker 101', () => {
-    const text = readFileSync(renderedFile(run.renderDir, 101), 'utf8');
-    expect(text.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
-      'listeners=INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094,CONTROLLER://10.0.1.11:9093',
-      'advertised.listeners=INTERNAL://10.0.1.11:9092,CLIENT://kafka-az1.grab:10001',
-      'listener.security.protocol.map=INTERNAL:PLAINTEXT,CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-      'inter.broker.listener.name=INTERNAL',
-      'controller.listener.names=CONTROLLER',
-      '',
-    ]);
+  it("sets exactly broker 101's listener keys in its server.properties", () => {
+    expect(run.sections.get(101)).toEqual({
+      listeners: 'INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094,CONTROLLER://10.0.1.11:9093',
+      'inter.broker.listener.name': 'INTERNAL',
+      'advertised.listeners': 'INTERNAL://10.0.1.11:9092,CLIENT://kafka-az1.grab:10001',
+      'controller.listener.names': 'CONTROLLER',
+      'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    });
   });
 
-  it('changes nothing when run again', () => {
-    const again = runPlaybook(run.synth.inventory, run.renderDir, run.synth.dir);
-    expect(again.status).toBe(0);
-    for (const broker of EXAMPLE) expect(again.stdout).toMatch(new RegExp(`broker-${broker.id}\\s+: ok=\\d+\\s+changed=0\\s+unreachable=0\\s+failed=0`));
+  it('keeps every other line of server.properties byte-identical, comments included, each key where it was', () => {
+    const after = readFileSync(serverProperties(run.brokersDir, 101), 'utf8');
+    expect(splitFile(after).others).toEqual(splitFile(ORIGINAL).others);
+    const keyOrder = (text: string): string[] => text.split('\n').filter((l) => /^[a-z.]+=/.test(l)).map((l) => l.split('=')[0]!);
+    expect(keyOrder(after)).toEqual(keyOrder(ORIGINAL));
+  });
+
+  it('reports a change on every broker, then changed=0 when run again', () => {
+    for (const broker of EXAMPLE) expect(recap(run.stdout).get(`broker-${broker.id}`)?.changed).toBeGreaterThan(0);
+    const again = mustRunPlaybook(run.synth.inventory, run.brokersDir, run.synth.dir, { kafka_listeners_restart: false });
+    expect([...recap(again.stdout).entries()]).toEqual(EXAMPLE.map((b) => [`broker-${b.id}`, { changed: 0, failed: 0 }]));
   });
 
   it('gives Ansible an inventory grouped by cluster and AZ ID, with each broker at its private IP and its host_vars', () => {
@@ -117,6 +135,21 @@ describe('the kafka-listeners playbook on the example spec', () => {
     }
   });
 
+  it("merges a cp-ansible team's own kafka_broker_custom_properties, the listener keys winning", () => {
+    const team = join(run.synth.dir, 'team-hosts.yml');
+    writeFileSync(
+      team,
+      'kafka_broker:\n  children:\n    kafka_coban: {}\n  vars:\n    kafka_broker_custom_properties_team:\n      num.io.threads: 16\n      advertised.listeners: PLAINTEXT://stale:9092\n',
+    );
+    expect(resolvedVar([team, run.synth.inventory], 'broker-201', 'kafka_broker_custom_properties', run.synth.dir)).toEqual({
+      'num.io.threads': 16,
+      'advertised.listeners': 'INTERNAL://10.0.2.11:9092,CLIENT://kafka-az2.grab:10002',
+    });
+    expect(resolvedVar([run.synth.inventory], 'broker-201', 'kafka_broker_custom_properties', run.synth.dir)).toEqual({
+      'advertised.listeners': 'INTERNAL://10.0.2.11:9092,CLIENT://kafka-az2.grab:10002',
+    });
+  });
+
   it('synthesizes byte-identical Ansible files and report again', () => {
     const second = synthExample();
     try {
@@ -130,9 +163,9 @@ describe('the kafka-listeners playbook on the example spec', () => {
 });
 
 describe('the kafka-listeners playbook after adding broker 401 in apse1-az1', () => {
-  let run: ReturnType<typeof synthAndRender>;
+  let run: ReturnType<typeof synthAndRun>;
   beforeAll(() => {
-    run = synthAndRender(addBroker401);
+    run = synthAndRun(addBroker401, [...EXAMPLE.map((b) => b.id), 401]);
   });
   afterAll(() => rmSync(run.synth.dir, { recursive: true, force: true }));
 
@@ -181,5 +214,67 @@ describe('the kafka-listeners role', () => {
     });
     expect(run.status).not.toBe(0);
     expect(run.stdout).toContain('inconsistent listener settings');
+  });
+
+  it('shows the change with --check --diff and leaves server.properties as it was', () => {
+    const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'check');
+    const run = runPlaybook(synth.inventory, brokersDir, synth.dir, {}, ['--check', '--diff']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('-listeners=PLAINTEXT://:9092,CONTROLLER://:9093');
+    expect(run.stdout).toContain('+listeners=INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094,CONTROLLER://10.0.1.11:9093');
+    expect(run.stdout).toContain('broker 101 would restart (listener keys changed)');
+    for (const broker of EXAMPLE) expect(readFileSync(serverProperties(brokersDir, broker.id), 'utf8')).toBe(ORIGINAL);
+  });
+
+  it('fails when server.properties is not where the layout says', () => {
+    const run = runPlaybook(synth.inventory, join(synth.dir, 'nowhere'), synth.dir, { kafka_listeners_restart: false });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toContain(`broker 101: no server.properties at ${join(synth.dir, 'nowhere')}/broker-101/server.properties`);
+  });
+
+  it('fails when an input does not match the argument specs', () => {
+    const run = runPlaybook(synth.inventory, join(synth.dir, 'nowhere'), synth.dir, { kafka_listeners_service_manager: 'upstart' });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toMatch(/value of kafka_listeners_service_manager must be one of: systemd, command, got: upstart/);
+  });
+
+  it('sets the TLS keys of an SSL client listener, and fails without them', () => {
+    const ssl = {
+      listeners: 'INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094',
+      'advertised.listeners': 'INTERNAL://10.0.1.11:9092,CLIENT://kafka-az1.grab:10001',
+      'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CLIENT:SSL',
+      'inter.broker.listener.name': 'INTERNAL',
+    };
+    const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'tls');
+    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: ssl };
+    const without = runPlaybook(synth.inventory, brokersDir, synth.dir, vars);
+    expect(without.status).not.toBe(0);
+    expect(without.stdout).toContain('the client listener CLIENT uses SSL, so kafka_listeners_client_tls needs keystore_location, keystore_password, key_password, truststore_location');
+    const tls = { keystore_location: '/etc/kafka/tls/broker.p12', keystore_password: 'k', key_password: 'k', truststore_location: '/etc/kafka/tls/ca.p12' };
+    mustRunPlaybook(synth.inventory, brokersDir, synth.dir, { ...vars, kafka_listeners_client_tls: tls });
+    const text = readFileSync(serverProperties(brokersDir, 101), 'utf8');
+    expect(text).toContain('\nlistener.name.client.ssl.keystore.location=/etc/kafka/tls/broker.p12\n');
+    expect(text).toContain('\nlistener.name.client.ssl.truststore.location=/etc/kafka/tls/ca.p12\n');
+  });
+
+  it('stops the rollout at the first broker whose gate fails and touches none after it', () => {
+    const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'rollout');
+    const marker = (host: string): string => join(brokersDir, host, 'restarted');
+    // No Kafka tools where the gates look for them: the gate before the first restart cannot hold.
+    const run = runPlaybook(synth.inventory, brokersDir, synth.dir, {
+      kafka_listeners_service_manager: 'command',
+      kafka_listeners_restart_command: ['touch', `${brokersDir}/{{ inventory_hostname }}/restarted`],
+      kafka_listeners_kafka_bin_dir: join(synth.dir, 'no-kafka-here'),
+      kafka_listeners_gate_timeout_seconds: 2,
+      kafka_listeners_gate_poll_seconds: 1,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toContain("rollout stopped at broker 101 (broker-101) at 'gate before the restart: no under-replicated partitions'");
+    expect(existsSync(marker('broker-101'))).toBe(false);
+    for (const id of [201, 301]) {
+      expect(readFileSync(serverProperties(brokersDir, id), 'utf8')).toBe(ORIGINAL);
+      expect(existsSync(marker(`broker-${id}`))).toBe(false);
+    }
+    expect([...recap(run.stdout).keys()]).toEqual(['broker-101']);
   });
 });

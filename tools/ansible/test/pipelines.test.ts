@@ -89,6 +89,30 @@ describe('Jenkinsfile', () => {
     expect(commands.flatMap(ansibleProblems)).toEqual([]);
   });
 
+  it("checks the brokers' SSH host keys against the known-hosts credential, never trusting on first use", () => {
+    const playbookRuns = commands.filter((c) => c.startsWith('ansible-playbook '));
+    expect(playbookRuns).toHaveLength(1);
+    expect(playbookRuns[0]).toContain('-o UserKnownHostsFile=$KNOWN_HOSTS -o StrictHostKeyChecking=yes');
+    expect(playbookRuns[0]).not.toMatch(/StrictHostKeyChecking=(no|accept-new)|host_key_checking|ANSIBLE_HOST_KEY_CHECKING/i);
+    expect(jenkinsfile.environment['ANSIBLE_HOST_KEY_CHECKING']).toBe('True');
+    expect(read('Jenkinsfile')).toMatch(/file\(credentialsId: params\.BROKERS_KNOWN_HOSTS, variable: 'KNOWN_HOSTS'\)/);
+  });
+
+  it('sets only variables the role declares in its argument specs', () => {
+    const declared = Object.keys(
+      (parse(read('tools/ansible/roles/kafka_listeners/meta/argument_specs.yml')) as { argument_specs: { main: { options: Record<string, unknown> } } }).argument_specs.main.options,
+    );
+    const set = commands.flatMap((c) => [...c.matchAll(/(?:^| )-e (\w+)=/g)].map((m) => m[1]!));
+    expect(set.length).toBeGreaterThan(0);
+    expect(set.filter((v) => !declared.includes(v))).toEqual([]);
+  });
+
+  it('rolls the brokers one at a time and stops at the first that fails', () => {
+    const [play] = parse(read('tools/ansible/kafka-listeners.yml')) as { serial?: number; max_fail_percentage?: number }[];
+    expect(play).toMatchObject({ serial: 1, max_fail_percentage: 0 });
+    expect(commands.filter((c) => c.startsWith('ansible-playbook ')).join(' ')).not.toMatch(/ (-f|--forks)\b|serial/);
+  });
+
   it('fails to read when a bracket is left open', () => {
     expect(() => assertBalanced(tokenize("pipeline {\n  stages {\n    stage('x') { steps { sh 'a' }\n  }\n}\n"))).toThrow(/never closed/);
   });

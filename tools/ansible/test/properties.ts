@@ -1,5 +1,5 @@
 /**
- * Reads the listener section the role renders. Stricter than java.util.Properties on purpose:
+ * Reads the listener lines the role sets in server.properties. Stricter than java.util.Properties on purpose:
  * only comments and plain `key=value` lines, no escapes or continuations, no key twice.
  */
 export function parseListenerSection(text: string): Record<string, string> {

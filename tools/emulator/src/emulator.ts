@@ -20,8 +20,6 @@ function freePort(): Promise<number> {
 }
 
 export interface EmulatorOptions {
-  /** The account whose resources the emulator's default credentials reach (the provider's). */
-  readonly defaultAccount: string;
   /** Accounts whose AZ names are shifted against the AZ IDs, as AWS maps them per account. */
   readonly shiftedAzAccounts: readonly string[];
   readonly logDir: string;
@@ -41,9 +39,9 @@ export class Emulator {
     const port = await freePort();
     const child = spawn(tools.python, [join(MOTO_DIR, 'kafka_privatelink_moto.py'), '-H', '127.0.0.1', '-p', String(port)], {
       cwd: MOTO_DIR,
+      // No MOTO_ACCOUNT_ID: it would pin every request to one account, whatever role was assumed.
       env: {
         ...process.env,
-        MOTO_ACCOUNT_ID: options.defaultAccount,
         KAFKA_PRIVATELINK_MOTO_AZ_SHIFT: options.shiftedAzAccounts.map((a) => `${a}=1`).join(','),
       },
       stdio: ['ignore', 'ignore', 'ignore'],

@@ -51,8 +51,7 @@ async function main(): Promise<number> {
   const workDir = join(REPO_ROOT, '.gen', 'emulator');
   mkdirSync(workDir, { recursive: true });
   const emulator = await Emulator.start(tools, {
-    defaultAccount: scenarios[0]!.spec.provider.account,
-    shiftedAzAccounts: [...new Set(scenarios.flatMap(consumerAccountsOf))],
+    shiftedAzAccounts: [...new Set(scenarios.flatMap((s) => consumerAccountsOf(s.spec)))],
     logDir: workDir,
   });
   log(`emulator at ${emulator.url}`);

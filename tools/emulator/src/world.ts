@@ -29,8 +29,12 @@ export interface SpareBroker {
 }
 
 export const BROKER_GROUP = 'brokers';
-/** Role the emulator's stacks assume in a consumer account other than the provider's. */
-export const consumerRoleArn = (account: string): string => `arn:aws:iam::${account}:role/kafka-privatelink-deploy`;
+/**
+ * The role a stack assumes in its account, where the spec names none. The emulator's own
+ * credentials belong to no stack's account (as a CI identity's), so every stack reaches its
+ * account through a role, as a cross-account pipeline does.
+ */
+export const deployRoleArn = (account: string): string => `arn:aws:iam::${account}:role/kafka-privatelink-deploy`;
 
 const ipv4 = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 const dotted = (n: number): string => [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
@@ -89,8 +93,8 @@ function must<T>(value: T | undefined, what: string): T {
 }
 
 /**
- * `spec` with every id replaced by what the emulator created; cross-account consumers deploy
- * through a role in their own account (as a real pipeline does); state under `stateDirectory`.
+ * `spec` with every id replaced by what the emulator created, every stack deploying through a
+ * role in its own account, state under `stateDirectory`.
  */
 export function deriveSpec(spec: SpecInput, seeded: Seeded, stateDirectory: string): SpecInput {
   const provider = must(seeded.provider, 'the provider VPC');
@@ -102,6 +106,7 @@ export function deriveSpec(spec: SpecInput, seeded: Seeded, stateDirectory: stri
       vpcId: provider.vpcId,
       nlbSubnets: Object.fromEntries(Object.keys(spec.provider.nlbSubnets).map((azId) => [azId, must(provider.subnets[azId], `the subnet in ${azId}`)])),
       brokerSecurityGroupId: must(provider.securityGroups[BROKER_GROUP], 'the broker security group'),
+      assumeRoleArn: spec.provider.assumeRoleArn ?? deployRoleArn(spec.provider.account),
     },
     brokers: spec.brokers.map((b) => (spec.provider.targetType === 'ip' ? b : { ...b, instanceId: instance(b.id) })),
     backend: { type: 'local', directory: stateDirectory },
@@ -111,7 +116,7 @@ export function deriveSpec(spec: SpecInput, seeded: Seeded, stateDirectory: stri
         ...c,
         vpcId: vpc.vpcId,
         subnets: Object.fromEntries(Object.keys(c.subnets).map((azId) => [azId, must(vpc.subnets[azId], `consumer ${c.name}'s subnet in ${azId}`)])),
-        ...(c.account !== spec.provider.account && c.assumeRoleArn === undefined ? { assumeRoleArn: consumerRoleArn(c.account) } : {}),
+        assumeRoleArn: c.assumeRoleArn ?? deployRoleArn(c.account),
       };
     }),
   };
@@ -128,5 +133,5 @@ export function withoutBroker(spec: SpecInput, id: number): SpecInput {
 }
 
 /** Consumer accounts other than the provider's: their AZ names are shifted in the emulator. */
-export const consumerAccountsOf = (s: { readonly spec: SpecInput }): string[] =>
-  (s.spec.consumers ?? []).map((c) => c.account).filter((a) => a !== s.spec.provider.account);
+export const consumerAccountsOf = (spec: SpecInput): string[] =>
+  (spec.consumers ?? []).map((c) => c.account).filter((a) => a !== spec.provider.account);

@@ -1,5 +1,5 @@
 import { example, sharded } from '../src/scenarios';
-import { BROKER_GROUP, consumerRoleArn, deriveSpec, Seeded, seedRequest, withBroker, withoutBroker } from '../src/world';
+import { BROKER_GROUP, deployRoleArn, deriveSpec, Seeded, seedRequest, withBroker, withoutBroker } from '../src/world';
 
 const seededFor = (request: ReturnType<typeof seedRequest>): Seeded =>
   Object.fromEntries(
@@ -51,15 +51,15 @@ describe('seedRequest', () => {
 });
 
 describe('deriveSpec', () => {
-  it('replaces every id with the seeded one, moves state and gives cross-account consumers a role', () => {
+  it('replaces every id with the seeded one, moves state and gives every stack a role in its account', () => {
     const { spec, lifecycle } = example();
     const seeded = seededFor(seedRequest(spec, [lifecycle!]));
     const derived = deriveSpec(spec, seeded, '.gen/emulator/example/state');
-    expect(derived.provider).toMatchObject({ vpcId: 'vpc-0', brokerSecurityGroupId: `sg-0-${BROKER_GROUP}` });
+    expect(derived.provider).toMatchObject({ vpcId: 'vpc-0', brokerSecurityGroupId: `sg-0-${BROKER_GROUP}`, assumeRoleArn: deployRoleArn('111111111111') });
     expect(derived.provider.nlbSubnets).toEqual({ 'apse1-az1': 'subnet-0-apse1-az1', 'apse1-az2': 'subnet-0-apse1-az2', 'apse1-az3': 'subnet-0-apse1-az3' });
     expect(derived.brokers.map((b) => b.instanceId)).toEqual(['i-101', 'i-201', 'i-301']);
     expect(derived.backend).toEqual({ type: 'local', directory: '.gen/emulator/example/state' });
-    expect(derived.consumers![0]).toMatchObject({ vpcId: 'vpc-1', assumeRoleArn: consumerRoleArn('222222222222') });
+    expect(derived.consumers![0]).toMatchObject({ vpcId: 'vpc-1', assumeRoleArn: deployRoleArn('222222222222') });
   });
 
   it('adds and removes brokers by id', () => {

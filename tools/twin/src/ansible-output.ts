@@ -71,3 +71,11 @@ export function parseProperties(text: string): Map<string, string> {
   }
   return props;
 }
+
+/** `kafka_privatelink_server_properties` of one host: the listener keys the Ansible role sets. */
+export function readListenerProperties(ansibleDir: string, host: string): Record<string, string> {
+  const vars = parse(readFileSync(join(ansibleDir, 'host_vars', `${host}.yml`), 'utf8')) as Vars;
+  const props = vars['kafka_privatelink_server_properties'];
+  if (props === null || typeof props !== 'object') throw new Error(`host_vars of ${host}: no kafka_privatelink_server_properties`);
+  return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, String(v)]));
+}

@@ -37,27 +37,6 @@ export async function synth(spec: SpecCopy, outdir: string): Promise<void> {
   });
 }
 
-/**
- * Renders every broker's listener section with the repository's Ansible role, on this machine,
- * into `into/<host>/server-listeners.properties`. Returns host → file content.
- */
-export async function renderListenerSections(outdir: string, into: string, hosts: readonly string[]): Promise<Map<string, string>> {
-  await mustRun(
-    'ansible-playbook',
-    [
-      '-i',
-      join(outdir, 'ansible', 'inventory.yml'),
-      join(REPO_ROOT, 'tools', 'ansible', 'kafka-listeners.yml'),
-      '-e',
-      'ansible_connection=local',
-      '-e',
-      `kafka_listeners_output_dir=${into}`,
-    ],
-    { env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0' }, timeoutMs: 300_000 },
-  );
-  return new Map(hosts.map((host) => [host, readFileSync(join(into, host, 'server-listeners.properties'), 'utf8')] as const));
-}
-
 /** What the synth output says is deployed, plus the facts about the accounts the spec holds. */
 export interface Exposure {
   readonly spec: Spec;

@@ -7,6 +7,8 @@ export interface Network {
   /** Broker host name → namespace. */
   readonly brokers: ReadonlyMap<string, string>;
   readonly nlb: string;
+  /** A client host inside the provider VPC, beside the brokers. */
+  readonly providerClient: string;
   /** `<consumer>/<AZ ID>` → namespace of that client. */
   readonly clients: ReadonlyMap<string, string>;
 }
@@ -45,6 +47,7 @@ export async function createNetwork(topology: Topology, supervisor: Supervisor):
 
   const brokers = new Map<string, string>();
   for (const b of topology.brokers) brokers.set(b.host, await host(b.host, 'provider', b.privateIp));
+  const providerClient = await host('provider-client', 'provider', topology.providerClientAddress);
   const clients = new Map<string, string>();
   for (const c of topology.clients) clients.set(clientKey(c.consumer, c.azId), await host(`${c.consumer}-${c.azId}`, 'consumer', c.address));
 
@@ -56,5 +59,5 @@ export async function createNetwork(topology: Topology, supervisor: Supervisor):
   for (const b of topology.brokers) await ip('-n', nlb, 'route', 'add', `${b.privateIp}/32`, 'dev', 'provider');
   for (const e of topology.enis) await ip('-n', nlb, 'address', 'add', `${e.address}/32`, 'dev', 'consumer');
   for (const c of topology.clients) await ip('-n', nlb, 'route', 'add', `${c.address}/32`, 'dev', 'consumer');
-  return { brokers, nlb, clients };
+  return { brokers, nlb, providerClient, clients };
 }

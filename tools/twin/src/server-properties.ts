@@ -1,6 +1,6 @@
 import { parseProperties } from './ansible-output';
 
-/** The listener keys the Ansible role renders; the twin never sets them itself. */
+/** The listener keys the Ansible role sets; the twin writes them only as a broker's starting point. */
 export const LISTENER_KEYS = [
   'listeners',
   'advertised.listeners',
@@ -46,8 +46,8 @@ export interface NodeSettings {
 }
 
 /**
- * A broker's whole server.properties: the listener section exactly as the Ansible role rendered
- * it, then only what the twin owns (node id, combined roles, quorum, storage and test sizes).
+ * A broker's whole server.properties: a listener section (before PrivateLink, or from the host
+ * vars), then only what the twin owns (node id, combined roles, quorum, storage and test sizes).
  */
 export function serverProperties(listenerSection: string, node: NodeSettings): string {
   const twin: [string, string | number][] = [
@@ -77,7 +77,7 @@ export function serverProperties(listenerSection: string, node: NodeSettings): s
   const missing = LISTENER_KEYS.filter((key) => !rendered.has(key));
   if (missing.length > 0) throw new Error(`broker ${node.nodeId}: the rendered listener section lacks ${missing.join(', ')}`);
   return [
-    '# Listener section, as rendered by tools/ansible (kafka_listeners role):',
+    '# Listener section (tools/ansible, the kafka_listeners role, sets these keys):',
     listenerSection.trimEnd(),
     '',
     '# Node, quorum and test-sized settings of the twin:',
@@ -109,4 +109,51 @@ export function advertiseSharedName(listenerSection: string, zonalName: string, 
     .join('\n');
   if (replaced === 0) throw new Error(`no advertised listener uses ${zonalName}`);
   return text;
+}
+
+/** A listener section as `key=value` lines, from the host vars' `kafka_privatelink_server_properties`. */
+export const listenerSection = (properties: Readonly<Record<string, string>>): string =>
+  Object.entries(properties)
+    .map(([key, value]) => `${key}=${value}\n`)
+    .join('');
+
+/**
+ * The same listener section without listener `name` (its binding, advertisement and protocol):
+ * a broker's configuration before PrivateLink, when only the internal listener existed.
+ */
+export function withoutListener(section: string, name: string): string {
+  const drop = (value: string, separator: string): string =>
+    value
+      .split(',')
+      .filter((entry) => !entry.trim().startsWith(`${name}${separator}`))
+      .join(',');
+  let dropped = false;
+  const text = section
+    .split('\n')
+    .map((line) => {
+      const m = /^(\s*(advertised\.listeners|listeners|listener\.security\.protocol\.map)\s*=\s*)(.*)$/.exec(line);
+      if (m === null) return line;
+      const value = drop(m[3]!, m[2] === 'listener.security.protocol.map' ? ':' : '://');
+      dropped ||= value !== m[3];
+      return `${m[1]}${value}`;
+    })
+    .join('\n');
+  if (!dropped) throw new Error(`no listener ${name} in the listener section`);
+  return text;
+}
+
+/**
+ * Lines of `before` and `after` that differ, ignoring the lines that set one of `owned` (the
+ * keys the Ansible role sets) and the owned lines it appends: empty when every other line kept
+ * its bytes and its place.
+ */
+export function unownedDifferences(before: string, after: string, owned: readonly string[]): string[] {
+  const isOwned = (line: string): boolean => owned.some((key) => new RegExp(`^\\s*${key.replaceAll('.', '\\.')}(\\s*[=:]|\\s)`).test(line));
+  const a = before.split('\n').filter((l) => !isOwned(l));
+  const b = after.split('\n').filter((l) => !isOwned(l));
+  const differences: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) differences.push(`line ${i + 1}: ${JSON.stringify(a[i] ?? '')} → ${JSON.stringify(b[i] ?? '')}`);
+  }
+  return differences;
 }

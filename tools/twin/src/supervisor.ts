@@ -8,7 +8,17 @@ export const NAMESPACE_PREFIX = 'kpltwin';
 interface Started {
   readonly name: string;
   readonly child: ChildProcess;
+  /** Signals go to the process group: the process supervises children of its own. */
+  readonly group: boolean;
   exit?: number | string;
+}
+
+function signal(pid: number, p: Started, sig: NodeJS.Signals): void {
+  try {
+    process.kill(p.group ? -pid : pid, sig);
+  } catch {
+    // Already gone.
+  }
 }
 
 const alive = (pid: number): boolean => {
@@ -48,13 +58,16 @@ export class Supervisor {
   private readonly processes = new Map<number, Started>();
   private readonly namespaces = new Set<string>();
 
-  /** Starts a long-running process with stdout and stderr appended to `logFile`. */
-  start(name: string, command: string, args: readonly string[], logFile: string): number {
+  /**
+   * Starts a long-running process with stdout and stderr appended to `logFile`. With `group`, it
+   * leads a process group of its own and is stopped with everything it started.
+   */
+  start(name: string, command: string, args: readonly string[], logFile: string, group = false): number {
     const fd = openSync(logFile, 'a');
-    const child = spawn(command, args, { stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached: group });
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
-    const started: Started = { name, child };
+    const started: Started = { name, child, group };
     child.on('exit', (code, signal) => (started.exit = code ?? signal ?? 'unknown'));
     this.processes.set(child.pid, started);
     return child.pid;
@@ -71,10 +84,10 @@ export class Supervisor {
     const p = this.processes.get(pid);
     if (p === undefined) return;
     if (p.exit === undefined) {
-      p.child.kill('SIGTERM');
+      signal(pid, p, 'SIGTERM');
       const deadline = Date.now() + graceMs;
       while (p.exit === undefined && Date.now() < deadline) await sleep(100);
-      if (p.exit === undefined) p.child.kill('SIGKILL');
+      if (p.exit === undefined) signal(pid, p, 'SIGKILL');
       while (p.exit === undefined) await sleep(50);
     }
     this.processes.delete(pid);
@@ -99,17 +112,11 @@ export class Supervisor {
 
   /** For signal and exit handlers, where nothing asynchronous runs: kill by pid, wait briefly, remove namespaces. */
   cleanupSync(): void {
-    const pids = [...this.processes.entries()].filter(([, p]) => p.exit === undefined).map(([pid]) => pid);
-    for (const pid of pids) {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-    }
+    const running = [...this.processes.entries()].filter(([, p]) => p.exit === undefined);
+    for (const [pid, p] of running) signal(pid, p, 'SIGTERM');
     const deadline = Date.now() + 5_000;
-    while (pids.some(alive) && Date.now() < deadline) execFileSync('sleep', ['0.1']);
-    for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+    while (running.some(([pid]) => alive(pid)) && Date.now() < deadline) execFileSync('sleep', ['0.1']);
+    for (const [pid, p] of running) if (alive(pid) || p.group) signal(pid, p, 'SIGKILL');
     this.processes.clear();
     this.removeNamespaces();
   }

@@ -80,6 +80,8 @@ export interface Topology {
   readonly brokers: readonly BrokerFacts[];
   /** The NLB's own address in the provider VPC: the source the brokers see. */
   readonly nlbAddress: string;
+  /** A host of the provider VPC for clients that use the internal listener (the rollout's traffic). */
+  readonly providerClientAddress: string;
   readonly enis: readonly Eni[];
   readonly clients: readonly Client[];
   readonly frontends: readonly Frontend[];
@@ -201,6 +203,7 @@ export function buildTopology(provider: ProviderModel, consumers: readonly Consu
   for (const e of enis) claim(e.address, `ENI ${e.consumer}/${e.endpoint}/${e.azId}`);
   for (const c of clients) claim(c.address, `client ${c.consumer}/${c.azId}`);
   const nlbAddress = nlbAddressFor(brokers, new Set(taken.keys()));
+  const providerClientAddress = nlbAddressFor(brokers, new Set([...taken.keys(), parseIpv4(nlbAddress)]));
 
-  return { brokers, nlbAddress, enis, clients, frontends, backends, records };
+  return { brokers, nlbAddress, providerClientAddress, enis, clients, frontends, backends, records };
 }

@@ -1,16 +1,17 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CONSUMER_OUTPUTS } from '@kafka-privatelink/plan';
-import { BrokerFacts } from './ansible-output';
+import { BrokerFacts, parseProperties, readListenerProperties } from './ansible-output';
 import { ClassifiedConnection, classify, CrossAzSummary, LoggedConnection, summarize } from './connection-log';
-import { copySpec, Exposure, readExposure, renderListenerSections, SpecCopy, synth } from './exposure';
+import { copySpec, Exposure, readExposure, SpecCopy, synth } from './exposure';
 import { Haproxy } from './haproxy';
-import { KafkaCluster, kafkaLibs } from './kafka-cluster';
+import { KafkaCluster, kafkaLibs, ServiceEvent } from './kafka-cluster';
 import { KafkaClients } from './kcat';
 import { createNetwork, Network } from './network';
 import { Check, checksTable, crossAzLine, crossAzTable } from './report';
-import { advertiseSharedName } from './server-properties';
+import { ContinuousTraffic, downWindows, maxConcurrent, PlaybookRun, RegistrationPoller, runPlaybook, TrafficTally, twinInventory } from './rollout';
+import { advertiseSharedName, listenerSection, unownedDifferences, withoutListener } from './server-properties';
 import { run } from './shell';
 import { Supervisor } from './supervisor';
 import { buildTopology, Client, Topology } from './topology';
@@ -45,24 +46,38 @@ class Twin {
     readonly cluster: KafkaCluster,
     readonly haproxy: Haproxy,
     readonly clients: KafkaClients,
-    private readonly supervisor: Supervisor,
+    readonly supervisor: Supervisor,
   ) {}
 
-  static async up(exposure: Exposure, sections: ReadonlyMap<string, string>, libs: string, runDir: string, supervisor: Supervisor, log: (l: string) => void): Promise<Twin> {
+  /**
+   * Starts the network, the brokers (each from its server.properties with `initialSections` as
+   * listener section; `beforeStart` may edit the files first; `disabled` hosts stay stopped) and
+   * HAProxy. The NLB's targets become healthy only once the brokers have their client listener.
+   */
+  static async up(
+    exposure: Exposure,
+    sections: ReadonlyMap<string, string>,
+    initialSections: ReadonlyMap<string, string>,
+    libs: string,
+    runDir: string,
+    supervisor: Supervisor,
+    log: (l: string) => void,
+    options: { disabled?: ReadonlySet<string>; beforeStart?: (cluster: KafkaCluster) => Promise<void> } = {},
+  ): Promise<Twin> {
     mkdirSync(runDir, { recursive: true });
     const topology = buildTopology(exposure.provider, exposure.consumers, exposure.brokers, exposure.world);
     writeFileSync(join(runDir, 'topology.json'), JSON.stringify(topology, null, 2));
     const network = await createNetwork(topology, supervisor);
     log(`network: ${network.brokers.size} broker hosts, NLB at ${topology.nlbAddress}, ${topology.enis.length} ENIs, ${topology.clients.length} client hosts`);
     const cluster = new KafkaCluster(libs, supervisor, network, topology.brokers, sections, runDir);
-    await cluster.format();
-    cluster.start();
-    await cluster.waitReady();
-    log(`kafka: ${cluster.size} brokers registered`);
+    await cluster.format(initialSections);
+    await options.beforeStart?.(cluster);
+    const disabled = options.disabled ?? new Set<string>();
+    cluster.start({ disabled });
+    await cluster.waitReady(180_000, disabled);
+    log(`kafka: ${cluster.size - disabled.size} brokers registered${disabled.size ? `, ${[...disabled].join(', ')} not started` : ''}`);
     const haproxy = new Haproxy(topology, supervisor, network.nlb, runDir);
     await haproxy.start();
-    await haproxy.waitHealthy();
-    log('haproxy: every target healthy');
     const consumer = exposure.consumers[0]!;
     const bootstrap = consumer.model.outputs.get(CONSUMER_OUTPUTS.bootstrapServers);
     if (typeof bootstrap !== 'string') throw new Error(`${consumer.stack} has no ${CONSUMER_OUTPUTS.bootstrapServers} output`);
@@ -232,6 +247,143 @@ function changedResources(before: string, after: string): string[] {
   );
 }
 
+/** Every broker's listener section from its host vars: what the Ansible role is to set. */
+function targetSections(exposure: Exposure, ansibleDir: string): Map<string, string> {
+  return new Map(exposure.brokers.map((b) => [b.host, listenerSection(readListenerProperties(ansibleDir, b.host))] as const));
+}
+
+/** The same sections before PrivateLink: without the listener advertised under the zonal name. */
+function prePrivateLinkSections(exposure: Exposure, sections: ReadonlyMap<string, string>): Map<string, string> {
+  return new Map(
+    exposure.brokers.map((b) => {
+      const section = sections.get(b.host)!;
+      const client = (parseProperties(section).get('advertised.listeners') ?? '').split(',').find((e) => e.includes(`://${b.advertisedName}:`));
+      if (client === undefined) throw new Error(`${b.host}: no listener advertises ${b.advertisedName}`);
+      return [b.host, withoutListener(section, client.split('://')[0]!)] as const;
+    }),
+  );
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Broker id → its service events, for the hosts given. */
+const eventsOf = (twin: Twin, brokers: readonly BrokerFacts[]): Map<number, ServiceEvent[]> => new Map(brokers.map((b) => [b.id, twin.cluster.serviceEvents(b.host)] as const));
+
+/** Brokers the service manager was asked to restart (or start) at or after `sinceMs`. */
+const restartedSince = (twin: Twin, sinceMs: number): BrokerFacts[] =>
+  twin.topology.brokers.filter((b) => twin.cluster.serviceEvents(b.host).some((e) => e.kind === 'restart' && e.atMs >= sinceMs));
+
+const changedTotal = (run: PlaybookRun): number => [...run.recap.values()].reduce((n, r) => n + r.changed, 0);
+
+/** The real playbook against the twin's running brokers, with the synth's inventory and the twin's beside it. */
+async function playbook(twin: Twin, ansibleDir: string, runDir: string, name: string, extraVars: Record<string, unknown> = {}, gateTimeoutSeconds = 300): Promise<PlaybookRun> {
+  const overlay = join(runDir, `twin-inventory-${name}.yml`);
+  writeFileSync(overlay, twinInventory(twin.cluster, twin.topology.brokers.map((b) => b.host), gateTimeoutSeconds));
+  return runPlaybook([join(ansibleDir, 'inventory.yml'), overlay], extraVars, join(runDir, `ansible-${name}.log`));
+}
+
+const playbookFailure = (run: PlaybookRun): string => {
+  const fatal = run.stdout.split('\n').filter((l) => l.startsWith('fatal:')).slice(-1)[0];
+  return `ansible-playbook exited with ${run.code}${fatal ? `: ${fatal.slice(0, 400)}` : ''}`;
+};
+
+/**
+ * The rollout under load: continuous acks=all idempotent production and a consumer over the
+ * internal listener, the real playbook restarting the brokers, then its second run.
+ */
+async function rolloutScenario(twin: Twin, ansibleDir: string, sections: ReadonlyMap<string, string>, runDir: string, add: (c: Check) => void, log: (l: string) => void): Promise<string[]> {
+  const brokers = twin.topology.brokers;
+  await twin.cluster.createTopic('twin-rollout', { 'min.insync.replicas': '2' });
+  const traffic = new ContinuousTraffic(twin.cluster, twin.supervisor, twin.network.providerClient, runDir, 'twin-rollout');
+  traffic.start(25);
+  await traffic.waitAcked(50);
+  const before = new Map(brokers.map((b) => [b.host, readFileSync(twin.cluster.serverPropertiesPath(b.host), 'utf8')] as const));
+  const poller = new RegistrationPoller(twin.network.providerClient, twin.cluster.adminBootstrap);
+  poller.start();
+  const since = Date.now();
+  log('rollout: ansible-playbook kafka-listeners.yml against the running brokers, under load');
+  const first = await playbook(twin, ansibleDir, runDir, 'rollout');
+  let counts: TrafficTally;
+  try {
+    if (first.code === 0) await traffic.waitAcked(50);
+  } finally {
+    await poller.stop();
+    counts = await traffic.stop();
+  }
+  const windows = downWindows(eventsOf(twin, brokers), poller.samples, since);
+  const closed = windows.filter((w) => w.toMs !== undefined);
+  const maxDown = maxConcurrent(windows);
+  const once = brokers.every((b) => windows.filter((w) => w.brokerId === b.id).length === 1);
+  add(check('rollout: ansible-playbook sets the listeners on every broker', first.code === 0 && brokers.every((b) => (first.recap.get(b.host)?.changed ?? 0) > 0), first.code === 0 ? brokers.map((b) => `${b.host} changed=${first.recap.get(b.host)?.changed}`).join(', ') : playbookFailure(first)));
+  const windowText = windows.map((w) => `${w.brokerId} ${w.toMs === undefined ? 'never back' : seconds(w.toMs - w.fromMs)}`).join(', ');
+  add(check('rollout: every broker restarted once, never two down at once', once && closed.length === brokers.length && maxDown === 1, `down windows (restart requested → registered again): ${windowText || 'none'}; max ${maxDown} down at once; ${poller.samples.length} registration samples`));
+  const owned = [...new Set([...sections.values()].flatMap((t) => [...parseProperties(t).keys()]))];
+  const fileProblems = brokers.flatMap((b) => {
+    const after = readFileSync(twin.cluster.serverPropertiesPath(b.host), 'utf8');
+    const wanted = parseProperties(sections.get(b.host)!);
+    const got = parseProperties(after);
+    const wrong = [...wanted].filter(([k, v]) => got.get(k) !== v).map(([k]) => `${b.host}: ${k}`);
+    return [...wrong, ...unownedDifferences(before.get(b.host)!, after, owned).map((d) => `${b.host} ${d}`)];
+  });
+  add(check('rollout: server.properties has the new listener keys, every other line byte-identical', fileProblems.length === 0, fileProblems.length === 0 ? `${brokers.length} files, ${owned.length} keys owned by the role` : fileProblems.slice(0, 3).join('; ')));
+  add(
+    check(
+      'rollout: every acked message consumed once (acks=all, idempotent producer)',
+      counts.acked > 0 && counts.lost === 0 && counts.duplicated === 0,
+      `${counts.consumed}/${counts.acked} acked messages consumed, ${counts.lost} lost, ${counts.duplicated} duplicated, ${counts.sendErrors} send errors`,
+    ),
+  );
+
+  const secondSince = Date.now();
+  log('rollout: second run of the playbook');
+  const second = await playbook(twin, ansibleDir, runDir, 'second');
+  const again = restartedSince(twin, secondSince);
+  add(check('second run: changed=0, no restart', second.code === 0 && second.recap.size === brokers.length && changedTotal(second) === 0 && again.length === 0, second.code === 0 ? `changed=${changedTotal(second)} over ${second.recap.size} hosts, restarted: ${again.map((b) => b.id).join(', ') || 'none'}` : playbookFailure(second)));
+  return [
+    `rollout: ${closed.length}/${brokers.length} brokers restarted one at a time, max ${maxDown} down; ${counts.consumed}/${counts.acked} acked messages consumed, ${counts.lost} lost, ${counts.duplicated} duplicated`,
+    `rollout: unavailability per broker: ${windowText}`,
+    `second run: changed=${changedTotal(second)}`,
+  ];
+}
+
+/**
+ * A gate that fails: one broker's vars get a wrong port (its client listener on the internal
+ * listener's port, which Kafka refuses to start with). The rollout must stop at that broker and
+ * leave the brokers after it as they were.
+ */
+async function faultScenario(twin: Twin, ansibleDir: string, workDir: string, add: (c: Check) => void, log: (l: string) => void): Promise<string> {
+  const brokers = twin.topology.brokers;
+  const victim = brokers[1]!;
+  const after = brokers.slice(2);
+  const faultDir = join(workDir, 'fault', 'ansible');
+  cpSync(ansibleDir, faultDir, { recursive: true });
+  const varsFile = join(faultDir, 'host_vars', `${victim.host}.yml`);
+  const doc = parseDocument(readFileSync(varsFile, 'utf8'));
+  const path = ['kafka_privatelink_server_properties', 'listeners'];
+  // The plan lists the internal listener first and the client listener second.
+  const entries = String(doc.getIn(path)).split(',');
+  entries[1] = entries[1]!.replace(/:\d+$/, `:${entries[0]!.split(':').pop()}`);
+  const broken = entries.join(',');
+  doc.setIn(path, broken);
+  writeFileSync(varsFile, doc.toString());
+  const untouched = new Map(after.map((b) => [b.host, readFileSync(twin.cluster.serverPropertiesPath(b.host), 'utf8')] as const));
+  const since = Date.now();
+  log(`fault: ${victim.host} gets listeners=${broken}; the rollout must stop there`);
+  const gateTimeoutSeconds = 60;
+  const run = await playbook(twin, faultDir, join(workDir, 'fault'), 'fault', {}, gateTimeoutSeconds);
+  const stopped = /rollout stopped at broker (\d+) \([^)]*\) at '([^']+)'/.exec(run.stdout);
+  const restarted = restartedSince(twin, since).map((b) => b.id);
+  const touched = after.filter((b) => readFileSync(twin.cluster.serverPropertiesPath(b.host), 'utf8') !== untouched.get(b.host) || restarted.includes(b.id));
+  add(
+    check(
+      `fault: a failed gate stops the rollout at broker ${victim.id}`,
+      run.code !== 0 && stopped?.[1] === String(victim.id) && touched.length === 0 && restarted.join(',') === String(victim.id),
+      `${stopped ? `stopped at broker ${stopped[1]} at "${stopped[2]}"` : playbookFailure(run)}; restarted: ${restarted.join(', ') || 'none'}; after it, touched: ${touched.map((b) => b.id).join(', ') || 'none'} of ${after.map((b) => b.id).join(', ')}`,
+    ),
+  );
+  return `failed gate stops the rollout at broker ${stopped?.[1] ?? '?'} ("${stopped?.[2] ?? '?'}"); brokers after it untouched: ${after.filter((b) => !touched.includes(b)).map((b) => b.id).join(', ')}`;
+}
+
 /**
  * Runs every scenario and returns the checks; an error that stops the run becomes a failed check,
  * after the ones that ran.
@@ -265,15 +417,18 @@ async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check
   log(`synth: ${options.specPath} → ${out}`);
   await synth(spec, out);
   const exposure = readExposure(spec, out);
-  const sections = await renderListenerSections(out, join(workDir, 'listeners'), exposure.brokers.map((b) => b.host));
-  add(check('Ansible role renders every listener section', sections.size === exposure.brokers.length, `${sections.size} brokers (tools/ansible kafka-listeners.yml)`));
+  const ansibleDir = join(out, 'ansible');
+  const sections = targetSections(exposure, ansibleDir);
+  const rolloutLines: string[] = [];
 
-  let twin = await Twin.up(exposure, sections, libs, join(workDir, 'run'), supervisor, log);
+  let twin = await Twin.up(exposure, sections, prePrivateLinkSections(exposure, sections), libs, join(workDir, 'run'), supervisor, log);
   let reachLine = '';
   let messagesLine = '';
   let zonal: CrossAzSummary | undefined;
   let shared: CrossAzSummary | undefined;
   try {
+    rolloutLines.push(...(await rolloutScenario(twin, ansibleDir, sections, join(workDir, 'run'), add, log)));
+    await twin.haproxy.waitHealthy(120_000);
     const status = await twin.haproxy.serverStatus();
     const up = status.filter((r) => r.status === 'UP').length;
     add(
@@ -310,7 +465,7 @@ async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check
     );
     log('kafka: restarting the brokers advertising the shared name');
     await twin.cluster.stop();
-    twin.cluster.start(sharedSections);
+    twin.cluster.start({ sections: sharedSections });
     await twin.cluster.waitReady();
     await twin.cluster.waitLeaders('twin-zonal', pc.leaders);
     await twin.haproxy.waitHealthy();
@@ -358,10 +513,47 @@ async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check
   const touched = changedResources(join(out, 'stacks', 'provider', 'cdk.tf.json'), join(grownOut, 'stacks', 'provider', 'cdk.tf.json'));
   addScale(check('existing NLB resources untouched', touched.length === 0, touched.length === 0 ? `${TERRAFORM_KEPT.join(', ')} of the old brokers identical` : touched.join(', ')));
 
-  const grownSections = await renderListenerSections(grownOut, join(workDir, 'scale-out', 'listeners'), grown.brokers.map((b) => b.host));
+  // The grown cluster as it stands when the new broker's machine is ready: the old brokers run
+  // with the listeners of the first rollout (set by the role, without restarting), the new one
+  // has its pre-PrivateLink server.properties and is not started yet.
+  const grownAnsible = join(grownOut, 'ansible');
+  const grownSections = targetSections(grown, grownAnsible);
+  const newcomerHost = newcomer?.host ?? `broker-${added.id}`;
+  const scaleRun = join(workDir, 'scale-out', 'run');
+  let faultLine = 'failed gate: not run';
+  let scaleLine = 'scale-out: not run';
   let scaleReach = '';
-  twin = await Twin.up(grown, grownSections, libs, join(workDir, 'scale-out', 'run'), supervisor, log);
+  twin = await Twin.up(grown, grownSections, prePrivateLinkSections(grown, grownSections), libs, scaleRun, supervisor, log, {
+    disabled: new Set([newcomerHost]),
+    beforeStart: async (cluster) => {
+      const overlay = join(scaleRun, 'twin-inventory-earlier.yml');
+      writeFileSync(overlay, twinInventory(cluster, grown.brokers.map((b) => b.host), 300));
+      const old = grown.brokers.filter((b) => b.id !== added.id).map((b) => b.host);
+      const earlier = await runPlaybook([join(grownAnsible, 'inventory.yml'), overlay], { kafka_listeners_restart: false, kafka_listeners_hosts: old.join(',') }, join(scaleRun, 'ansible-earlier.log'));
+      if (earlier.code !== 0) throw new Error(`scale-out: setting the earlier listeners failed: ${playbookFailure(earlier)}`);
+    },
+  });
   try {
+    const since = Date.now();
+    const poller = new RegistrationPoller(twin.network.providerClient, twin.cluster.adminBootstrap);
+    poller.start();
+    log(`scale-out: ansible-playbook kafka-listeners.yml with broker ${added.id} in the inventory`);
+    const run = await playbook(twin, grownAnsible, scaleRun, 'scale-out');
+    await poller.stop();
+    const restarted = restartedSince(twin, since);
+    const others = grown.brokers.filter((b) => b.id !== added.id);
+    const window = downWindows(eventsOf(twin, restarted), poller.samples, since)[0];
+    addScale(
+      check(
+        `the playbook configures and starts only broker ${added.id}`,
+        run.code === 0 && restarted.map((b) => b.id).join(',') === String(added.id) && others.every((b) => run.recap.get(b.host)?.changed === 0) && (run.recap.get(newcomerHost)?.changed ?? 0) > 0 && window?.toMs !== undefined,
+        run.code === 0
+          ? `restarted: ${restarted.map((b) => b.id).join(', ') || 'none'}; ${grown.brokers.map((b) => `${b.host} changed=${run.recap.get(b.host)?.changed}`).join(', ')}; ${added.id} registered ${window?.toMs === undefined ? 'never' : `after ${seconds(window.toMs - window.fromMs)}`}`
+          : playbookFailure(run),
+      ),
+    );
+    scaleLine = restarted.length === 1 && restarted[0]!.id === added.id ? `scale-out: only broker ${added.id} restarted` : `scale-out: restarted ${restarted.map((b) => b.id).join(', ') || 'none'}`;
+    await twin.haproxy.waitHealthy(120_000);
     addScale(await twin.metadataCheck((b) => b.advertisedName));
     const pc = await twin.produceConsume('twin-scale-out', perPartition);
     addScale(pc.check);
@@ -376,6 +568,7 @@ async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check
     );
     addScale(twin.routingCheck(pc.connections));
     scaleReach = `${reach.reached.length}/${twin.topology.brokers.length}`;
+    faultLine = await faultScenario(twin, grownAnsible, workDir, add, log);
   } finally {
     await twin.down();
   }
@@ -387,10 +580,13 @@ async function scenarios(options: VerifyOptions, checks: Check[], add: (c: Check
     checks,
     details,
     summary: [
+      ...rolloutLines,
       reachLine,
       messagesLine,
       ...(zonal && shared ? [crossAzLine(zonal, shared)] : []),
       `scale-out: ${scalePassed ? 'passed' : 'FAILED'} (broker ${added.id} on port ${newcomer?.nlbPort ?? '?'}, brokers reachable ${scaleReach})`,
+      scaleLine,
+      faultLine,
     ],
   };
 }

@@ -5,6 +5,7 @@ import { brokers } from './fixtures';
 const topology: Topology = {
   brokers: brokers(),
   nlbAddress: '10.0.1.250',
+  providerClientAddress: '10.0.1.249',
   enis: [1, 2, 3].map((az) => ({ consumer: 'consumer-kios', endpoint: 'kafka_s0', loadBalancer: 'nlb_s0', azId: `apse1-az${az}`, address: `10.20.${az}.100` })),
   clients: [1, 2, 3].map((az) => ({ consumer: 'consumer-kios', azId: `apse1-az${az}`, address: `10.20.${az}.10` })),
   frontends: [],

@@ -1,4 +1,4 @@
-import { advertiseSharedName, controllerVoter, serverProperties } from '../src/server-properties';
+import { advertiseSharedName, controllerVoter, listenerSection, serverProperties, unownedDifferences, withoutListener } from '../src/server-properties';
 
 const rendered = [
   '# Listener section of server.properties for broker 101 of Kafka cluster coban (apse1-az1).',
@@ -47,5 +47,47 @@ describe('advertiseSharedName', () => {
 
   it('fails when no listener advertises the zonal name', () => {
     expect(() => advertiseSharedName(rendered, 'kafka-az9.grab', 'kafka.grab')).toThrow('no advertised listener uses kafka-az9.grab');
+  });
+});
+
+describe('listenerSection and withoutListener', () => {
+  const section = listenerSection({
+    listeners: 'INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094,CONTROLLER://10.0.1.11:9093',
+    'advertised.listeners': 'INTERNAL://10.0.1.11:9092,CLIENT://kafka-az1.grab:10001',
+    'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CLIENT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name': 'INTERNAL',
+    'controller.listener.names': 'CONTROLLER',
+  });
+
+  it('writes the host vars as key=value lines', () => {
+    expect(section).toBe(rendered.split('\n').slice(1).join('\n'));
+  });
+
+  it('drops one listener from the binding, the advertisement and the protocol map: the broker before PrivateLink', () => {
+    expect(withoutListener(section, 'CLIENT').split('\n')).toEqual([
+      'listeners=INTERNAL://10.0.1.11:9092,CONTROLLER://10.0.1.11:9093',
+      'advertised.listeners=INTERNAL://10.0.1.11:9092',
+      'listener.security.protocol.map=INTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=INTERNAL',
+      'controller.listener.names=CONTROLLER',
+      '',
+    ]);
+  });
+
+  it('fails when there is no such listener', () => {
+    expect(() => withoutListener(section, 'EXTERNAL')).toThrow('no listener EXTERNAL in the listener section');
+  });
+});
+
+describe('unownedDifferences', () => {
+  const owned = ['listeners', 'advertised.listeners'];
+  const before = '# a comment\nnode.id=1\nlisteners=PLAINTEXT://:9092\nlog.dirs=/d\n';
+
+  it('ignores the owned keys, replaced in place or appended', () => {
+    expect(unownedDifferences(before, '# a comment\nnode.id=1\nlisteners=INTERNAL://:9092\nlog.dirs=/d\nadvertised.listeners=INTERNAL://h:9092\n', owned)).toEqual([]);
+  });
+
+  it('reports any other line that changed, even by a space', () => {
+    expect(unownedDifferences(before, '# a comment \nnode.id=1\nlisteners=INTERNAL://:9092\nlog.dirs=/d\n', owned)).toEqual(['line 1: "# a comment" → "# a comment "']);
   });
 });
