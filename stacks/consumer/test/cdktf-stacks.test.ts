@@ -1,21 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exampleSpec, planOf, SpecDoc, synthesize } from './fixtures';
 
 const SCRIPT = join(__dirname, '..', 'scripts', 'cdktf-stacks.mjs');
+const PLAN_SUMMARY = join(__dirname, '..', '..', '..', 'tools', 'ci', 'plan-summary.sh');
 
 /** Synthesizes the spec into a scratch folder and runs the script over it without running cdktf. */
-function dryRun(spec: SpecDoc, action: string) {
+function dryRun(spec: SpecDoc, action: string, ...flags: string[]) {
   const { app } = synthesize(planOf(spec).plan);
   app.synth();
-  const result = spawnSync(process.execPath, [SCRIPT, action, '--output', app.outdir, '--dry-run'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [SCRIPT, action, ...flags, '--output', app.outdir, '--dry-run'], { encoding: 'utf8' });
   const commands = result.stdout
     .split('\n')
-    .filter((line) => line.startsWith('cdktf-stacks: cdktf '))
-    .map((line) => line.slice('cdktf-stacks: cdktf '.length).replace(app.outdir, '<out>'));
-  return { status: result.status, commands };
+    .filter((line) => line.startsWith('cdktf-stacks: '))
+    .map((line) => line.slice('cdktf-stacks: '.length).replaceAll(app.outdir, '<out>'));
+  return { status: result.status, commands, stderr: result.stderr, outdir: app.outdir };
 }
 
 function twoConsumers(): SpecDoc {
@@ -24,26 +25,36 @@ function twoConsumers(): SpecDoc {
   return spec;
 }
 
-describe('cdktf-stacks script (Nx consumer:diff and consumer:deploy)', () => {
+describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:deploy)', () => {
   it('GIVEN two consumers WHEN diff THEN each consumer stack is diffed on its own from the existing synth', () => {
-    expect(dryRun(twoConsumers(), 'diff')).toEqual({
+    expect(dryRun(twoConsumers(), 'diff')).toMatchObject({
       status: 0,
-      commands: ['diff consumer-grabpay --output <out> --skip-synth --skip-provider-lock', 'diff consumer-kios --output <out> --skip-synth --skip-provider-lock'],
+      commands: ['cdktf diff consumer-grabpay --output <out> --skip-synth --skip-provider-lock', 'cdktf diff consumer-kios --output <out> --skip-synth --skip-provider-lock'],
     });
+  });
+
+  it('GIVEN acceptance required WHEN diff --acceptance THEN only the acceptance stack is diffed', () => {
+    expect(dryRun(twoConsumers(), 'diff', '--acceptance').commands).toEqual(['cdktf diff acceptance --output <out> --skip-synth --skip-provider-lock']);
+  });
+
+  it('fails to apply when a stack has no saved plan, naming the file and the target that makes it', () => {
+    const result = dryRun(twoConsumers(), 'apply');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${result.outdir}/stacks/consumer-grabpay/plan does not exist: plan first (npx nx run consumer:diff)`);
   });
 
   it('GIVEN acceptance required WHEN deploy THEN all consumers deploy first, then the acceptance stack', () => {
     const flags = '--output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies';
-    expect(dryRun(twoConsumers(), 'deploy')).toEqual({
+    expect(dryRun(twoConsumers(), 'deploy')).toMatchObject({
       status: 0,
-      commands: [`deploy consumer-* ${flags}`, `deploy acceptance ${flags}`],
+      commands: [`cdktf deploy consumer-* ${flags}`, `cdktf deploy acceptance ${flags}`],
     });
   });
 
   it('GIVEN acceptance not required WHEN deploy THEN only the consumer stacks deploy', () => {
     const spec = exampleSpec();
     spec.provider.acceptanceRequired = false;
-    expect(dryRun(spec, 'deploy').commands).toEqual(['deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
+    expect(dryRun(spec, 'deploy').commands).toEqual(['cdktf deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
   });
 
   it('fails when nothing was synthesized', () => {
@@ -56,6 +67,95 @@ describe('cdktf-stacks script (Nx consumer:diff and consumer:deploy)', () => {
   it('fails when the action is unknown', () => {
     const result = spawnSync(process.execPath, [SCRIPT, 'destroy'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('usage: cdktf-stacks.mjs diff|deploy');
+    expect(result.stderr).toContain('usage: cdktf-stacks.mjs diff|apply|deploy');
+  });
+});
+
+/**
+ * A synth output with one consumer stack that needs no provider (only an output), so the real
+ * cdktf and terraform can plan and apply it without a network or credentials.
+ */
+function outputOnlySynth(answer: string): { out: string; state: string; setAnswer: (value: string) => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kpl-stacks-'));
+  const out = join(dir, 'cdktf.out');
+  const state = join(dir, 'consumer-x.tfstate');
+  const stack = 'consumer-x';
+  mkdirSync(join(out, 'stacks', stack), { recursive: true });
+  const manifest = { version: '0.21.0', stacks: { [stack]: { name: stack, constructPath: stack, synthesizedStackPath: `stacks/${stack}/cdk.tf.json`, workingDirectory: `stacks/${stack}`, annotations: [], dependencies: [] } } };
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest));
+  const setAnswer = (value: string) =>
+    writeFileSync(
+      join(out, 'stacks', stack, 'cdk.tf.json'),
+      JSON.stringify({
+        '//': { metadata: { backend: 'local', stackName: stack, version: '0.21.0' }, outputs: {} },
+        terraform: { backend: { local: { path: state } } },
+        output: { answer: { value: value } },
+      }),
+    );
+  setAnswer(answer);
+  return { out, state, setAnswer };
+}
+
+const runScript = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const stateAnswer = (state: string): string => JSON.parse(readFileSync(state, 'utf8')).outputs.answer.value;
+
+describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
+  it('diffs while another run holds the state lock, then applies exactly the saved plan', async () => {
+    const { out, state, setAnswer } = outputOnlySynth('42');
+    expect(runScript('diff', '--output', out).status).toBe(0);
+    expect(runScript('apply', '--output', out).status).toBe(0);
+    expect(stateAnswer(state)).toBe('42');
+
+    // a deploy in progress holds the local backend's lock (a POSIX lock on the state file)
+    const holder = spawn('python3', ['-c', `import fcntl,sys,time\nf=open(${JSON.stringify(state)},'r+')\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint('locked',flush=True)\ntime.sleep(60)`]);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout.on('data', () => resolve());
+      holder.on('error', reject);
+      holder.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+    });
+    try {
+      setAnswer('43');
+      const diff = runScript('diff', '--output', out);
+      // eslint-disable-next-line no-control-regex
+      expect((diff.stdout + diff.stderr).replace(/\u001b\[[0-9;]*m/g, '')).toContain('answer = "42" -> "43"');
+      expect(diff.status).toBe(0);
+      // what lands after the review must not reach the apply: it applies the reviewed plan
+      setAnswer('44');
+    } finally {
+      holder.kill();
+    }
+    const apply = runScript('apply', '--output', out);
+    expect(apply.status).toBe(0);
+    expect(stateAnswer(state)).toBe('43');
+  }, 120_000);
+
+  it('summarizes a saved plan for the approval gate with tools/ci/plan-summary.sh', () => {
+    const { out, setAnswer } = outputOnlySynth('42');
+    expect(runScript('diff', '--output', out).status).toBe(0);
+    expect(runScript('apply', '--output', out).status).toBe(0);
+    setAnswer('43');
+    expect(runScript('diff', '--output', out).status).toBe(0);
+    const cwd = dirname(out);
+
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'consumers', join(out, 'stacks', 'consumer-x')], { cwd, encoding: 'utf8' });
+
+    expect(summary.status).toBe(0);
+    expect(readFileSync(join(cwd, 'plans', 'consumers.summary.txt'), 'utf8')).toBe('== consumer-x\nChanges to Outputs:\n');
+    expect(readFileSync(join(cwd, 'plans', 'consumers.txt'), 'utf8')).toContain('~ answer = "42" -> "43"');
+  }, 120_000);
+
+  it('summarizes a stack the synth does not have as nothing to apply', () => {
+    const { out } = outputOnlySynth('42');
+    const cwd = dirname(out);
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'acceptance', join(out, 'stacks', 'acceptance')], { cwd, encoding: 'utf8' });
+    expect(summary.status).toBe(0);
+    expect(readFileSync(join(cwd, 'plans', 'acceptance.summary.txt'), 'utf8')).toBe('== acceptance: not in this synth, nothing to apply\n');
+  });
+
+  it('fails to summarize a stack that has no saved plan, naming the file', () => {
+    const { out } = outputOnlySynth('42');
+    const summary = spawnSync('bash', [PLAN_SUMMARY, 'consumers', join(out, 'stacks', 'consumer-x')], { cwd: dirname(out), encoding: 'utf8' });
+    expect(summary.status).toBe(2);
+    expect(summary.stderr).toContain(`${join(out, 'stacks', 'consumer-x')}/plan does not exist`);
   });
 });

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
 import { parseJenkinsfile, tokenize, assertBalanced } from './jenkinsfile';
-import { shellCommands, unknownInvocations, WORKSPACE_ROOT } from './workspace';
+import { nxProjects, shellCommands, unknownInvocations, WORKSPACE_ROOT } from './workspace';
 
 const read = (path: string): string => readFileSync(join(WORKSPACE_ROOT, path), 'utf8');
 const PINNED_ACTION = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40}$/;
@@ -22,6 +24,11 @@ function ansibleProblems(command: string): string[] {
   ];
 }
 
+// Reads the workspace's projects with a real `nx graph` once, before the checks that use them.
+beforeAll(() => {
+  nxProjects();
+}, 120_000);
+
 describe('Jenkinsfile', () => {
   const jenkinsfile = parseJenkinsfile(read('Jenkinsfile'));
   const commands = jenkinsfile.stages.flatMap((s) => s.sh.flatMap(shellCommands));
@@ -30,15 +37,44 @@ describe('Jenkinsfile', () => {
     expect(jenkinsfile.sections).toEqual(expect.arrayContaining(['agent', 'environment', 'stages']));
   });
 
-  it('installs, synthesizes, deploys the provider, then the consumers, then configures the brokers', () => {
-    expect(jenkinsfile.stages.map((s) => s.name)).toEqual(['Install', 'Synth', 'Deploy provider', 'Deploy consumers', 'Configure broker listeners']);
+  it('installs, synthesizes, plans, approves and applies each side in order, then configures the brokers', () => {
+    const sides = ['provider', 'consumers', 'acceptance'].flatMap((side) => [`Plan ${side}`, `Approve ${side}`, `Apply ${side}`]);
+    expect(jenkinsfile.stages.map((s) => s.name)).toEqual(['Install', 'Synth', ...sides, 'Configure broker listeners']);
     expect(commands.map((c) => c.split(' ').slice(0, 4).join(' '))).toEqual([
       'npm ci',
+      'mkdir -p "$TF_PLUGIN_CACHE_DIR"',
       'npx nx run-many -t',
-      'npx nx run provider:deploy',
-      'npx nx run consumer:deploy',
+      'npx nx run provider:diff',
+      'bash tools/ci/plan-summary.sh provider cdktf.out/stacks/provider',
+      'npx nx run provider:apply',
+      'npx nx run consumer:diff',
+      'bash tools/ci/plan-summary.sh consumers cdktf.out/stacks/consumer-*',
+      'npx nx run consumer:apply',
+      'npx nx run consumer:diff:acceptance',
+      'bash tools/ci/plan-summary.sh acceptance cdktf.out/stacks/acceptance',
+      'npx nx run consumer:apply:acceptance',
       'ansible-playbook -i cdktf.out/ansible/inventory.yml tools/ansible/kafka-listeners.yml',
     ]);
+  });
+
+  it('applies only saved plans, never deploying without one', () => {
+    expect(commands.filter((c) => /--auto-approve|:deploy\b/.test(c))).toEqual([]);
+  });
+
+  it('waits for approval with the summary of the plan it applies next, in every side', () => {
+    const source = read('Jenkinsfile');
+    for (const side of ['provider', 'consumers', 'acceptance']) {
+      expect(source).toContain(`bash tools/ci/plan-summary.sh ${side} `);
+      expect(source).toContain(`readFile('plans/${side}.summary.txt')`);
+    }
+    expect(source.match(/input message:/g)).toHaveLength(3);
+  });
+
+  it('binds the AWS credentials of a parameter around every plan and apply', () => {
+    const source = read('Jenkinsfile');
+    expect(source).toContain("string(name: 'AWS_CREDENTIALS'");
+    const bindings = source.match(/withCredentials\(\[\[\$class: 'AmazonWebServicesCredentialsBinding', credentialsId: params\.AWS_CREDENTIALS,/g) ?? [];
+    expect(bindings).toHaveLength(6);
   });
 
   it('synthesizes and deploys with the lockfile frozen', () => {
@@ -120,21 +156,57 @@ describe('pull request workflow', () => {
     expect(commands.flatMap(unknownInvocations)).toEqual([]);
   });
 
-  it('comments with the topology report that synth writes', () => {
+  it('comments through the tested comment builder, once per affected cluster', () => {
     const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'));
-    expect(comment?.env?.['TOPOLOGY_REPORT']).toBe(`cdktf.out/${ARTIFACT_PATHS.topologyReport}`);
+    expect(String(comment?.with?.['script'])).toContain('for (const cluster of commentedClusters(affected))');
+    expect(String(comment?.with?.['script'])).toContain('require(`${process.env.GITHUB_WORKSPACE}/tools/ci/pr-comment.cjs`)');
     expect(String(comment?.with?.['script'])).toContain('updateComment');
+  });
+
+  it('keeps the topology report as an artifact, for a diagram too large for the comment', () => {
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with).toEqual({ name: 'topology', path: `cdktf.out/${ARTIFACT_PATHS.topologyReport}\nclusters/*/cdktf.out/${ARTIFACT_PATHS.topologyReport}\n` });
+  });
+
+  it('runs on Node 22 LTS, which package.json admits', () => {
+    const setup = steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setup?.with?.['node-version']).toBe(22);
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const lowest = /^>=(\d+)$/.exec(engines);
+    expect(lowest).not.toBeNull();
+    expect(Number(lowest![1])).toBeLessThanOrEqual(22);
   });
 });
 
+describe('actionlint (tools/ci/actionlint.sh, built from the Go module proxy on first use)', () => {
+  const actionlint = (...files: string[]) => spawnSync('bash', [join(WORKSPACE_ROOT, 'tools', 'ci', 'actionlint.sh'), ...files], { cwd: WORKSPACE_ROOT, encoding: 'utf8' });
+
+  it('finds nothing wrong with the pull request workflow', () => {
+    const result = actionlint('.github/workflows/pull-request.yml');
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  }, 300_000);
+
+  it('fails on a workflow that uses an expression context that does not exist', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-actionlint-'));
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(broken, 'on: pull_request\njobs:\n  check:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo "${{ pull_request.number }}"\n');
+    const result = actionlint(broken);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('undefined variable "pull_request"');
+  }, 300_000);
+});
+
 describe('unknownInvocations', () => {
-  it('accepts targets that package.json files declare', () => {
-    expect(unknownInvocations('npx nx run provider:deploy && npx nx run-many -t synth')).toEqual([]);
-  });
+  it('accepts targets and configurations that real nx sees', () => {
+    expect(unknownInvocations('npx nx run provider:deploy && npx nx run-many -t synth && npx nx run consumer:apply:acceptance')).toEqual([]);
+  }, 60_000);
 
   it('fails when a project or target does not exist', () => {
     expect(unknownInvocations('npx nx run provider:launch')).toEqual(['npx nx run provider:launch: project provider has no target launch']);
     expect(unknownInvocations('npx nx run nowhere:deploy')).toEqual(['npx nx run nowhere:deploy: no Nx project nowhere']);
     expect(unknownInvocations('npx nx affected -t fly')).toEqual(['npx nx affected -t fly: no project has a target fly']);
+    expect(unknownInvocations('npx nx run consumer:apply:staging')).toEqual(['npx nx run consumer:apply:staging: target consumer:apply has no configuration staging']);
+    expect(unknownInvocations('bash tools/ci/nowhere.sh x')).toEqual(['bash tools/ci/nowhere.sh x: script tools/ci/nowhere.sh does not exist']);
   });
 });

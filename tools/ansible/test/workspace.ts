@@ -1,13 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 
 interface PackageJson {
-  readonly name?: string;
   readonly scripts?: Record<string, string>;
-  readonly workspaces?: string[];
-  readonly nx?: { readonly name?: string; readonly targets?: Record<string, unknown> };
 }
 
 const readPackageJson = (dir: string): PackageJson => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
@@ -15,23 +14,33 @@ const readPackageJson = (dir: string): PackageJson => JSON.parse(readFileSync(jo
 /** Root package.json scripts: what `npm run <script>` can run. */
 export const rootScripts = (): ReadonlySet<string> => new Set(Object.keys(readPackageJson(WORKSPACE_ROOT).scripts ?? {}));
 
+/** Target name → its configuration names. */
+type Targets = ReadonlyMap<string, ReadonlySet<string>>;
+let projectsCache: ReadonlyMap<string, Targets> | undefined;
+
 /**
- * Nx projects of the workspace and their targets, as package.json declares them: `nx.targets`
- * plus the scripts, which Nx turns into targets of the same name.
+ * Nx projects of the workspace with their targets and configurations, as real `nx graph` sees
+ * them: package.json's `nx.targets`, the scripts, and the projects the local plugin infers.
  */
-export function nxProjects(): ReadonlyMap<string, ReadonlySet<string>> {
-  const projects = new Map<string, ReadonlySet<string>>();
-  for (const pattern of readPackageJson(WORKSPACE_ROOT).workspaces ?? []) {
-    const parent = join(WORKSPACE_ROOT, pattern.replace(/\/\*$/, ''));
-    for (const entry of readdirSync(parent, { withFileTypes: true })) {
-      const dir = join(parent, entry.name);
-      if (!entry.isDirectory() || !existsSync(join(dir, 'package.json'))) continue;
-      const pkg = readPackageJson(dir);
-      const name = pkg.nx?.name ?? pkg.name ?? entry.name;
-      projects.set(name, new Set([...Object.keys(pkg.nx?.targets ?? {}), ...Object.keys(pkg.scripts ?? {})]));
-    }
-  }
-  return projects;
+export function nxProjects(): ReadonlyMap<string, Targets> {
+  if (projectsCache) return projectsCache;
+  const file = join(mkdtempSync(join(tmpdir(), 'kpl-graph-')), 'graph.json');
+  const run = spawnSync('npx', ['nx', 'graph', `--file=${file}`], {
+    cwd: WORKSPACE_ROOT,
+    env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`npx nx graph failed (exit ${run.status}): ${run.stderr}`);
+  const graph = JSON.parse(readFileSync(file, 'utf8')) as {
+    graph: { nodes: Record<string, { data: { targets?: Record<string, { configurations?: Record<string, unknown> }> } }> };
+  };
+  projectsCache = new Map(
+    Object.entries(graph.graph.nodes).map(([name, node]) => [
+      name,
+      new Map(Object.entries(node.data.targets ?? {}).map(([target, config]) => [target, new Set(Object.keys(config.configurations ?? {}))])),
+    ]),
+  );
+  return projectsCache;
 }
 
 /** Shell lines with `\` continuations joined and comments dropped. */
@@ -55,14 +64,18 @@ function targetsOf(args: string[]): string[] {
 }
 
 /**
- * Problems with the npm and Nx invocations in one shell command: a script, project or target
- * that the workspace does not have. Other commands are not judged here.
+ * Problems with the npm, Nx and `bash <script>` invocations in one shell command: a script,
+ * project or target that the workspace does not have. Other commands are not judged here.
  */
 export function unknownInvocations(command: string): string[] {
   const projects = nxProjects();
   const problems: string[] = [];
   for (const part of command.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
     const words = part.split(' ').filter(Boolean);
+    if (words[0] === 'bash' && words[1] !== undefined && !words[1].startsWith('-')) {
+      if (!existsSync(join(WORKSPACE_ROOT, words[1]))) problems.push(`${part}: script ${words[1]} does not exist`);
+      continue;
+    }
     if (words[0] === 'npm') {
       if (words[1] === 'run' && !rootScripts().has(words[2])) problems.push(`npm script ${words[2]} is not in package.json`);
       if (words[1] === 'test' && !rootScripts().has('test')) problems.push('npm test: package.json has no test script');
@@ -71,16 +84,20 @@ export function unknownInvocations(command: string): string[] {
     if (words[0] !== 'npx' || words[1] !== 'nx') continue;
     const [verb, ...args] = words.slice(2);
     if (verb === 'run') {
-      const [project, target] = (args[0] ?? '').split(':');
+      const [project, target, configuration] = (args[0] ?? '').split(':');
       if (!projects.has(project)) problems.push(`${part}: no Nx project ${project}`);
       else if (!projects.get(project)!.has(target)) problems.push(`${part}: project ${project} has no target ${target}`);
+      else if (configuration !== undefined && !projects.get(project)!.get(target)!.has(configuration)) {
+        problems.push(`${part}: target ${project}:${target} has no configuration ${configuration}`);
+      }
     } else if (verb === 'run-many' || verb === 'affected') {
       const targets = targetsOf(args);
       if (targets.length === 0) problems.push(`${part}: names no target`);
       for (const target of targets) {
         if (![...projects.values()].some((t) => t.has(target))) problems.push(`${part}: no project has a target ${target}`);
       }
-    } else {
+    } else if (verb !== 'show') {
+      // `nx show` only reads the workspace; anything else is unexpected in a pipeline
       problems.push(`${part}: unexpected nx command ${verb}`);
     }
   }

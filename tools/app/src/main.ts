@@ -13,7 +13,8 @@ try {
     specPath: specPathFromEnv(),
     outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
     frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE'),
-    log: (line) => process.stderr.write(`kafka-privatelink: ${line}\n`),
+    // Progress and warnings are not errors: cdktf labels every line of an app's stderr [ERROR].
+    log: (line) => process.stdout.write(`kafka-privatelink: ${line}\n`),
   });
 } catch (error) {
   if (KNOWN_ERRORS.some((known) => error instanceof known)) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { addConsumerStacks } from '@kafka-privatelink/consumer';
@@ -35,9 +35,43 @@ export function writeFileAtomic(path: string, content: string): void {
 }
 
 /**
+ * What `terraform init` leaves in a stack's folder: the provider plugins and the provider lock file
+ * that teams commit. Plain cdktf keeps them across synths; losing them re-downloads the provider on
+ * every diff and makes a committed lock file useless.
+ */
+const TERRAFORM_FILES = ['.terraform', '.terraform.lock.hcl'];
+
+/**
+ * Moves the Terraform files of every stack that the new output still has from the previous output
+ * into it, and returns the moves so that a failed swap can put them back. Stacks that are gone
+ * lose theirs with their folder, as in plain cdktf.
+ */
+function carryTerraformFiles(outdir: string, staging: string): Array<[string, string]> {
+  const stacks = join(staging, 'stacks');
+  if (!existsSync(join(outdir, 'stacks')) || !existsSync(stacks)) return [];
+  const carried: Array<[string, string]> = [];
+  try {
+    for (const stack of readdirSync(stacks).sort()) {
+      for (const name of TERRAFORM_FILES) {
+        const from = join(outdir, 'stacks', stack, name);
+        if (!existsSync(from)) continue;
+        const to = join(stacks, stack, name);
+        renameSync(from, to);
+        carried.push([from, to]);
+      }
+    }
+  } catch (error) {
+    for (const [from, to] of carried.reverse()) renameSync(to, from);
+    throw error;
+  }
+  return carried;
+}
+
+/**
  * spec + lockfile → Terraform JSON for every stack, the plain files, and the updated lockfile.
  * Everything is written to a temporary folder first and moved into place only when all of it
- * succeeded: a failed synth leaves the previous output and lockfile untouched.
+ * succeeded: a failed synth leaves the previous output and lockfile untouched. Each stack's
+ * Terraform files (`.terraform/`, `.terraform.lock.hcl`) move over into the new output.
  */
 export function synthesize(options: SynthesizeOptions): PreparedPlan {
   const log = options.log ?? (() => undefined);
@@ -73,8 +107,19 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
     }
     onDisk(OUTDIR_SETTING, outdir, () => {
       const previous = `${outdir}.previous-${process.pid}`;
-      if (existsSync(outdir)) renameSync(outdir, previous);
-      renameSync(staging, outdir);
+      const carried = carryTerraformFiles(outdir, staging);
+      try {
+        if (existsSync(outdir)) renameSync(outdir, previous);
+        try {
+          renameSync(staging, outdir);
+        } catch (error) {
+          if (existsSync(previous)) renameSync(previous, outdir);
+          throw error;
+        }
+      } catch (error) {
+        for (const [from, to] of carried.reverse()) renameSync(to, from);
+        throw error;
+      }
       rmSync(previous, { recursive: true, force: true });
     });
   } finally {

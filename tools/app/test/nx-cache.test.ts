@@ -1,33 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseNxOutput, runNx } from '@kafka-privatelink/bench/src/nx';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { scratchWorkspace } from './scratch-workspace';
 
 const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
-
-/**
- * A copy of the workspace's files (not its output, not its Nx cache) with the installed
- * node_modules linked in: real `nx` runs there cannot disturb the repository's cache or output.
- */
-function scratchWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kpl-nx-'));
-  const files = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' })
-    .stdout.split('\0')
-    .filter((f) => f !== '' && !f.startsWith('cdktf.out/'));
-  for (const file of files) {
-    const target = join(dir, file);
-    mkdirSync(dirname(target), { recursive: true });
-    try {
-      writeFileSync(target, readFileSync(join(REPO_ROOT, file)));
-    } catch {
-      // deleted in the working tree but not yet in git
-    }
-  }
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
-}
 
 async function synthWithNx(workspace: string) {
   const run = await runNx(['run', 'app:synth', '--output-style=static'], workspace);
@@ -66,6 +43,38 @@ describe('synth through real nx runs, cached', () => {
     expect(second.fromCache).toBe(false);
     expect(providerJson(workspace)).toContain('"port": 10005');
     expect(providerJson(workspace)).not.toContain('"port": 10003');
+  }, 180_000);
+
+  it('keeps a stack\'s .terraform.lock.hcl when it replays a synth from the cache', async () => {
+    const lockHcl = join(workspace, 'cdktf.out', 'stacks', 'provider', '.terraform.lock.hcl');
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    const original = readFileSync(spec, 'utf8');
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    writeFileSync(lockHcl, 'provider "registry.terraform.io/hashicorp/aws" {}\n');
+
+    writeFileSync(spec, original.replace('cluster: coban', 'cluster: coban\n# a comment changes the key, not the stacks'));
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    writeFileSync(spec, original);
+    expect((await synthWithNx(workspace)).fromCache).toBe(true);
+
+    expect(readFileSync(lockHcl, 'utf8')).toBe('provider "registry.terraform.io/hashicorp/aws" {}\n');
+  }, 300_000);
+
+  it('prints the allocations after the README\'s synth command in a terminal, where Nx hides the output of tasks that succeed', () => {
+    const spec = join(workspace, 'examples', 'coban.yaml');
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+    // `script` gives Nx a terminal, as a developer's shell does; the Nx TUI is off so that the
+    // screen output can be read back as lines
+    const run = spawnSync('script', ['-qec', 'npx nx run-many -t synth', '/dev/null'], {
+      cwd: workspace,
+      env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    // eslint-disable-next-line no-control-regex
+    const output = run.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
+    const summary = output.slice(output.indexOf('kafka-privatelink: port allocations of this run'));
+    expect(summary).toContain('app:synth:\n  - broker 401: allocated port 10004 on shard 0');
   }, 180_000);
 
   it('never replays a synth that wrote the lockfile, so output and lockfile agree', async () => {

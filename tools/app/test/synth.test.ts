@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
 import { runApp, tree } from './run-app';
 
@@ -31,6 +31,68 @@ describe('synth through the real cdktf CLI', () => {
       expect(existsSync(join(out, stack.synthesizedStackPath))).toBe(true);
     }
   }, 120_000);
+});
+
+describe('synth through the real cdktf CLI, after terraform init', () => {
+  const cdktfSynth = (spec: string, out: string) =>
+    spawnSync('npx', ['cdktf', 'synth', '--output', out], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CI: 'true', CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
+  // What `terraform init` leaves in a stack folder: plugins and the provider lock file teams commit.
+  const LOCK_HCL = '# This file is maintained automatically by "terraform init".\nprovider "registry.terraform.io/hashicorp/aws" {\n  version = "6.25.0"\n}\n';
+  const initialized = ['provider', 'consumer-kios'].flatMap((stack) => [
+    join('stacks', stack, '.terraform.lock.hcl'),
+    join('stacks', stack, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws', 'terraform-provider-aws'),
+  ]);
+
+  it('keeps every stack\'s .terraform/ and .terraform.lock.hcl across a re-synth that changes the stacks', () => {
+    const { spec, out } = scratch();
+    expect(cdktfSynth(spec, out).status).toBe(0);
+    for (const file of initialized) {
+      mkdirSync(dirname(join(out, file)), { recursive: true });
+      writeFileSync(join(out, file), LOCK_HCL);
+    }
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
+
+    const result = cdktfSynth(spec, out);
+
+    expect(result.status).toBe(0);
+    // a normal line, so cdktf must not label it [ERROR] as it does every line of an app's stderr
+    const allocation = (result.stdout + result.stderr).split('\n').filter((line) => line.includes('ports: broker 401: allocated port 10004 on shard 0'));
+    expect(allocation).toEqual(['kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0']);
+    expect(readFileSync(join(out, 'stacks', 'provider', 'cdk.tf.json'), 'utf8')).toContain('"port": 10004');
+    for (const file of initialized) expect(readFileSync(join(out, file), 'utf8')).toBe(LOCK_HCL);
+    expect(readdirSync(dirname(out)).sort()).toEqual(['coban.ports-lock.json', 'coban.yaml', 'out']);
+  }, 120_000);
+
+  it('fails on a bad spec without touching the Terraform files or the stacks', () => {
+    const { spec, out } = scratch();
+    expect(cdktfSynth(spec, out).status).toBe(0);
+    for (const file of initialized) {
+      mkdirSync(dirname(join(out, file)), { recursive: true });
+      writeFileSync(join(out, file), LOCK_HCL);
+    }
+    const before = tree(out);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('id: 201', 'id: 101'));
+
+    expect(cdktfSynth(spec, out).status).not.toBe(0);
+
+    expect(tree(out)).toEqual(before);
+  }, 120_000);
+
+  it('drops the Terraform files of a stack the spec no longer has, with its folder, as plain cdktf does', () => {
+    const { spec, out } = scratch();
+    expect(runApp(spec, out).status).toBe(0);
+    writeFileSync(join(out, 'stacks', 'consumer-kios', '.terraform.lock.hcl'), LOCK_HCL);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('- name: kios', '- name: kiosk'));
+
+    expect(runApp(spec, out).status).toBe(0);
+
+    expect(existsSync(join(out, 'stacks', 'consumer-kios'))).toBe(false);
+    expect(existsSync(join(out, 'stacks', 'consumer-kiosk', '.terraform.lock.hcl'))).toBe(false);
+  }, 60_000);
 });
 
 describe('synth', () => {
@@ -86,8 +148,8 @@ describe('synth', () => {
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
     const result = runApp(spec, out);
     expect(result.status).toBe(0);
-    expect(result.stderr).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
-    expect(result.stderr).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
+    expect(result.stdout).toContain('kafka-privatelink: ports: broker 401: allocated port 10004 on shard 0');
+    expect(result.stdout).toContain(`kafka-privatelink: warning: ${relative(REPO_ROOT, spec)}:64:5 consumers[0].assumeRoleArn: consumer kios is in account 222222222222`);
     expect(readFileSync(lock, 'utf8')).toContain('"401": { "port": 10004, "shard": 0, "listener": "CLIENT" }');
   }, 60_000);
 
