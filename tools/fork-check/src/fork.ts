@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/spec';
 
@@ -21,6 +22,48 @@ export function appCommand(): string {
   const config = JSON.parse(readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8')) as { app?: unknown };
   if (typeof config.app !== 'string') throw new ForkCheckError(`cdktf.json: app must be the command that runs the app, got ${JSON.stringify(config.app)}`);
   return config.app;
+}
+
+/** The app's TypeScript entry: the `.ts` file that cdktf.json's command runs. */
+export function appEntry(): string {
+  const entry = appCommand()
+    .split(/\s+/)
+    .find((word) => word.endsWith('.ts'));
+  if (entry === undefined) throw new ForkCheckError(`cdktf.json: app must run a .ts file, got ${JSON.stringify(appCommand())}`);
+  return join(REPO_ROOT, entry);
+}
+
+/**
+ * Type-checks the app and everything it imports (stacks and packages) against the fork's type
+ * declarations, with the repository's compiler options. Returns tsc's exit status and the files
+ * of the program, so that a caller can see where `cdktf` and the bindings came from.
+ */
+export function typecheckOnFork(fork: string): { readonly status: number | null; readonly output: string; readonly files: readonly string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'kpl-fork-tsc-'));
+  try {
+    const modules = join(fork, 'node_modules');
+    const tsconfig = {
+      extends: join(REPO_ROOT, 'tsconfig.base.json'),
+      compilerOptions: {
+        types: ['node'],
+        typeRoots: [join(REPO_ROOT, 'node_modules', '@types')],
+        paths: {
+          cdktf: [join(modules, 'cdktf')],
+          'cdktf/*': [join(modules, 'cdktf', '*')],
+          constructs: [join(modules, 'constructs')],
+          '@cdktf/provider-aws/*': [join(modules, '@cdktf', 'provider-aws', '*')],
+        },
+      },
+      files: [appEntry()],
+    };
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [REPO_ROOT] });
+    const result = spawnSync(process.execPath, [tsc, '--noEmit', '--listFiles', '-p', dir], { encoding: 'utf8' });
+    const lines = result.stdout.split('\n').filter((line) => line !== '');
+    return { status: result.status, output: lines.filter((line) => !line.startsWith('/')).join('\n'), files: lines.filter((line) => line.startsWith('/')) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Which core a synth runs on. */

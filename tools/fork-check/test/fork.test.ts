@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/spec';
 import { compareOutputs, describeDifference } from '../src/compare';
-import { forkNodeBin, installFork, readOutput, synth } from '../src/fork';
+import { forkNodeBin, installFork, readOutput, synth, typecheckOnFork } from '../src/fork';
 
 // A cold install downloads the fork (about 900 MB unpacked); later runs reuse it.
 jest.setTimeout(600_000);
@@ -91,6 +91,17 @@ describe('the example on the CDK Terrain fork', () => {
     const result = onFork(`require(${JSON.stringify(join(REPO_ROOT, 'node_modules', 'cdktf'))})`);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^fork-check: \d+ modules of the repository's own cdktf were loaded beside the fork, e\.g\. .*node_modules\/cdktf\//);
+  });
+
+  it('type-checks the app, its stacks and packages against the fork’s declarations', () => {
+    const { status, output, files } = typecheckOnFork(fork);
+    expect(output).toBe('');
+    expect(status).toBe(0);
+    // The program read the fork's core and bindings, and none of the repository's own.
+    const core = /[\\/]node_modules[\\/](cdktf|cdktn|constructs|@cdktf[\\/]provider-aws|@cdktn[\\/]provider-aws)[\\/]/;
+    expect(files.filter((file) => core.test(file) && !file.startsWith(fork))).toEqual([]);
+    expect(files.some((file) => file.startsWith(join(fork, 'node_modules', '@cdktn', 'provider-aws', 'lib')))).toBe(true);
+    expect(files.some((file) => file.startsWith(join(REPO_ROOT, 'stacks')))).toBe(true);
   });
 
   it('synthesizes the example with the output of cdktf, apart from the core and provider versions', () => {
