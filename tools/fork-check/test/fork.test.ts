@@ -6,7 +6,7 @@ import { REPO_ROOT } from '@kafka-privatelink/spec';
 import { compareOutputs, describeDifference } from '../src/compare';
 import { forkNodeBin, installFork, readOutput, synth, typecheckOnFork } from '../src/fork';
 
-// A cold install downloads the fork (about 900 MB unpacked); later runs reuse it.
+// A cold install downloads the fork (about 880 MB unpacked); later runs reuse it.
 jest.setTimeout(600_000);
 
 const REDIRECT = join(__dirname, '..', 'src', 'redirect.cjs');
@@ -19,8 +19,8 @@ let cdktfOutput: Record<string, string>;
 const outdir = () => join(work, 'cdktf.out');
 
 /** Runs a script on the fork as the check runs the app: through the redirect, from the repository. */
-function onFork(script: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--require', REDIRECT, '-e', script, ...args], {
+function onFork(script: string) {
+  return spawnSync(process.execPath, ['--require', REDIRECT, '-e', script], {
     cwd: REPO_ROOT,
     env: { ...process.env, KAFKA_PRIVATELINK_FORK: fork },
     encoding: 'utf8',
