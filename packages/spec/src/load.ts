@@ -175,21 +175,10 @@ function locate(doc: Document, lines: LineCounter, path: SpecPath): string | und
   return undefined;
 }
 
-/**
- * The spec text parseSpec parsed last, with its YAML tree: the warnings of a valid spec are
- * located in the text just loaded, and parsing a spec of a thousand brokers again costs a
- * twentieth of its synth.
- */
-let lastParsed: { readonly text: string; readonly doc: Document; readonly lines: LineCounter } | undefined;
-
 /** Where each issue's field is in the spec's text, as errors show it. */
 export function locateIssues(text: string, issues: readonly { path: SpecPath; message: string }[]): LocatedIssue[] {
-  let parsed = lastParsed;
-  if (parsed?.text !== text) {
-    const lines = new LineCounter();
-    parsed = { text, doc: parseDocument(text, { lineCounter: lines }), lines };
-  }
-  const { doc, lines } = parsed;
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
   return issues.map((i) => ({ field: formatPath(i.path), message: i.message, location: locate(doc, lines, i.path) }));
 }
 
@@ -197,7 +186,6 @@ export function locateIssues(text: string, issues: readonly { path: SpecPath; me
 export function parseSpec(text: string, source: string): Spec {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  lastParsed = { text, doc, lines };
   if (doc.errors.length > 0) {
     throw new SpecError(
       source,
