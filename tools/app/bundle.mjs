@@ -6,7 +6,7 @@
 //
 // usage: node tools/app/bundle.mjs [<entry.ts> <outfile.cjs>]
 import { readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -24,14 +24,16 @@ export const APP_BUNDLE = '.gen/app/main.cjs';
 const sourceDirnames = (outfile) => ({
   name: 'source-dirnames',
   setup(bundle) {
-    bundle.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
+    // The repository's own sources, TypeScript or compiled; installed packages stay as they are.
+    bundle.onLoad({ filter: /\.[cm]?[jt]s$/ }, async ({ path }) => {
+      if (path.split(sep).includes('node_modules')) return undefined;
       const source = await readFile(path, 'utf8');
-      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: 'ts' };
+      if (!/\b__(dirname|filename)\b/.test(source)) return undefined;
       const fromBundle = (target) => `require('node:path').join(__dirname, ${JSON.stringify(relative(dirname(outfile), target))})`;
       const contents =
         `const __source_dirname = ${fromBundle(dirname(path))};\nconst __source_filename = ${fromBundle(path)};\n` +
         source.replace(/\b__dirname\b/g, '__source_dirname').replace(/\b__filename\b/g, '__source_filename');
-      return { contents, loader: 'ts' };
+      return { contents, loader: /\.[cm]?ts$/.test(path) ? 'ts' : 'js' };
     });
   },
 });
