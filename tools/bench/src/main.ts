@@ -118,7 +118,7 @@ async function main(): Promise<number> {
     node: process.version,
     cdktf: versionOf('cdktf'),
     providerAws: versionOf('@cdktf/provider-aws'),
-    tsx: versionOf('tsx'),
+    esbuild: versionOf('esbuild'),
     loadAverage: { start: loadStart.map((l) => Number(l.toFixed(2))), end: loadEnd.map((l) => Number(l.toFixed(2))) },
   };
   const commit = { id: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain') !== '' };
@@ -155,7 +155,7 @@ async function main(): Promise<number> {
     [
       '# kafka-privatelink synth bench',
       '',
-      `- machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}; node ${machine.node}, cdktf ${machine.cdktf}, @cdktf/provider-aws ${machine.providerAws}, tsx ${machine.tsx}`,
+      `- machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}; node ${machine.node}, cdktf ${machine.cdktf}, @cdktf/provider-aws ${machine.providerAws}, esbuild ${machine.esbuild}`,
       `- load average (1/5/15 min): ${round(loadStart)} at start, ${round(loadEnd)} at end` +
         (Math.max(loadStart[0], loadEnd[0]) > machine.cpus ? ` (above ${machine.cpus}: other work shared the CPUs, so CPU s is steadier than wall s)` : ''),
       `- commit ${commit.id}${commit.uncommittedChanges ? ' with uncommitted changes' : ''}; ${started.toISOString()}`,

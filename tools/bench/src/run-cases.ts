@@ -95,7 +95,7 @@ interface CaseState {
 }
 
 export interface RunCasesOptions {
-  /** Where the children run (the workspace root: `--import tsx` resolves from there). */
+  /** Where the children run: the workspace root, from which Nx and the bundles' relative paths resolve. */
   readonly root: string;
   readonly runs: number;
   readonly method: PeakRssMethod;
@@ -103,8 +103,8 @@ export interface RunCasesOptions {
 }
 
 /**
- * Runs every case once to warm up (not counted: it writes the port lockfile and fills tsx's
- * transpile cache, as any later synth finds them), then measures the cases in rounds, one run of
+ * Runs every case once to warm up (not counted: it writes the port lockfile and fills the file
+ * system's caches, as any later synth finds them), then measures the cases in rounds, one run of
  * each per round, so that a change in the machine's load shifts every case alike, the floor too.
  * Stops early, returning undefined, when the floor itself cannot run.
  */
