@@ -29,10 +29,11 @@ function clusterProject(specFile) {
     targets: {
       synth: {
         executor: 'nx:run-commands',
-        options: { command: `cdktf synth --output ${outdir}`, env },
+        // The app's bundle, run directly as app:synth runs it: cdktf's CLI would only add its own start-up.
+        options: { command: 'node .gen/app/main.cjs', env: { ...env, CDKTF_OUTDIR: outdir } },
         cache: true,
         // The synth of this cluster only, not the example's that app:synth makes.
-        dependsOn: [],
+        dependsOn: [{ projects: ['app'], target: 'bundle' }],
         inputs: [
           '{projectRoot}/*.yaml',
           '{projectRoot}/*.json',

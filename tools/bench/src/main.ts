@@ -1,28 +1,61 @@
 // `npm run bench`: synth speed, memory and growth of the cdktf app against cdktf's own floor.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { lockfilePathFor, specPathFromEnv } from '@kafka-privatelink/spec';
+import { differences, removeSynthOutputs, synthOutputs, terraformLockFiles } from './cache-restore';
 import { describePeakRssMethod, detectPeakRssMethod } from './measure';
 import { parseNxOutput, runNx, servedFromCache } from './nx';
 import { parseOptions, UsageError, USAGE } from './options';
-import { againstFloor, CaseResult, NxStep, casesTable, evaluateTargets, nxTable, targetLine } from './report';
-import { caseSetups, runCases } from './run-cases';
+import { againstFloor, CacheCheck, CaseResult, NxStep, NX_START_CASE, README_SYNTH_CASE, casesTable, evaluateTargets, nxTable, targetLine } from './report';
+import { caseSetups, CommandCase, runCases } from './run-cases';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = join(ROOT, 'bench-results', 'bench.json');
 const EXAMPLE_SPEC = join(ROOT, 'examples', 'coban.yaml');
-const FLOOR_SCRIPT = relative(ROOT, join(__dirname, 'floor-app.ts'));
+const FLOOR_SOURCE = relative(ROOT, join(__dirname, 'floor-app.ts'));
+const APP_PACKAGE = join(ROOT, 'tools', 'app', 'package.json');
+/** Nx as CI runs it: no daemon, no terminal UI. */
+const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CHECKPOINT_DISABLE: '1' };
 
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-/** The app command of cdktf.json as an argv; the floor runs with the same node flags and loader. */
+/** The command of the app's synth target as an argv; the floor runs with the same node flags. */
 function appArgv(): string[] {
-  const { app } = JSON.parse(readFileSync(join(ROOT, 'cdktf.json'), 'utf8')) as { app: string };
-  if (/["'\\$`]/.test(app) || !/^node\s/.test(app)) {
-    throw new Error(`cdktf.json "app" must be a plain \`node [flags] <script>\` command to be benchmarked, got ${JSON.stringify(app)}`);
+  const pkg = JSON.parse(readFileSync(APP_PACKAGE, 'utf8')) as { nx: { targets: { synth: { command: string } } } };
+  const command = pkg.nx.targets.synth.command;
+  if (/["'\\$`]/.test(command) || !/^node\s/.test(command)) {
+    throw new Error(`app:synth's command must be a plain \`node [flags] <script>\` command to be benchmarked, got ${JSON.stringify(command)}`);
   }
-  return app.trim().split(/\s+/);
+  return command.trim().split(/\s+/);
+}
+
+/** The floor bundled as app:bundle bundles the app, so that both start the same way. */
+function bundleFloor(outfile: string): void {
+  const run = spawnSync(process.execPath, [join('tools', 'app', 'bundle.mjs'), FLOOR_SOURCE, outfile], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`bundling the floor failed: ${run.stderr}`);
+}
+
+/**
+ * Runs the README's synth command again with nothing changed, after removing what Nx keeps of
+ * the synth, so that the cache has to put it back: the same bytes as before, the port lockfile
+ * and each stack's .terraform.lock.hcl untouched.
+ */
+async function cacheCheck(): Promise<CacheCheck> {
+  const outdir = join(ROOT, 'cdktf.out');
+  const portLock = lockfilePathFor(specPathFromEnv());
+  const locks = () => ({ ...(existsSync(portLock) ? { [relative(ROOT, portLock)]: readFileSync(portLock, 'utf8') } : {}), ...terraformLockFiles(outdir) });
+  const outputs = synthOutputs(outdir);
+  const locksBefore = locks();
+  removeSynthOutputs(outdir);
+  const step = await nxStep('again, nothing changed, its outputs removed', ['run-many', '-t', 'synth']);
+  return {
+    step,
+    servedFromCache: servedFromCache(step.summary),
+    outputDifferences: differences(outputs, synthOutputs(outdir)),
+    lockfileDifferences: differences(locksBefore, locks()),
+  };
 }
 
 async function nxStep(label: string, args: readonly string[]): Promise<NxStep> {
@@ -46,9 +79,18 @@ async function main(): Promise<number> {
   const method = detectPeakRssMethod();
   const app = appArgv();
   const scratch = mkdtempSync(join(tmpdir(), 'kafka-privatelink-bench-'));
+  const floorScript = join(scratch, 'floor.cjs');
+  const commands: CommandCase[] = [
+    { name: README_SYNTH_CASE, argv: ['npx', 'nx', 'run-many', '-t', 'synth', '--skip-nx-cache'], outdir: join(ROOT, 'cdktf.out'), env: NX_ENV },
+    { name: NX_START_CASE, argv: ['npx', 'nx', 'show', 'projects'], env: NX_ENV },
+  ];
   let cases: CaseResult[] | undefined;
+  let bundle: NxStep | undefined;
   try {
-    const setups = caseSetups({ scratch, appArgv: app, floorScript: FLOOR_SCRIPT, exampleSpec: EXAMPLE_SPEC });
+    bundle = await nxStep('the bundle that app:synth runs', ['run', 'app:bundle']);
+    if (bundle.exitCode !== 0) throw new Error(`npx nx run app:bundle failed (exit ${bundle.exitCode})`);
+    bundleFloor(floorScript);
+    const setups = caseSetups({ scratch, appArgv: app, floorScript, exampleSpec: EXAMPLE_SPEC, commands });
     cases = await runCases(setups, { root: ROOT, runs: options.runs, method, log });
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -61,11 +103,11 @@ async function main(): Promise<number> {
 
   const testSuite = await nxStep('whole unit-test suite', ['run-many', '-t', 'test', '--skip-nx-cache']);
   const synthFirst = await nxStep('first', ['run-many', '-t', 'synth']);
-  const synthAgain = await nxStep('again, nothing changed', ['run-many', '-t', 'synth']);
-  const nxSteps = [testSuite, synthFirst, synthAgain];
+  const cache = await cacheCheck();
+  const nxSteps = [bundle!, testSuite, synthFirst, cache.step];
 
   const rows = againstFloor(cases, floor);
-  const targets = evaluateTargets(rows, synthAgain, servedFromCache(synthAgain.summary));
+  const targets = evaluateTargets(rows, cache);
   const loadEnd = loadavg();
   const cpuList = cpus();
   const machine = {
@@ -76,7 +118,7 @@ async function main(): Promise<number> {
     node: process.version,
     cdktf: versionOf('cdktf'),
     providerAws: versionOf('@cdktf/provider-aws'),
-    tsx: versionOf('tsx'),
+    esbuild: versionOf('esbuild'),
     loadAverage: { start: loadStart.map((l) => Number(l.toFixed(2))), end: loadEnd.map((l) => Number(l.toFixed(2))) },
   };
   const commit = { id: git('rev-parse', '--short', 'HEAD'), uncommittedChanges: git('status', '--porcelain') !== '' };
@@ -97,6 +139,7 @@ async function main(): Promise<number> {
         machine,
         commit,
         appCommand: app.join(' '),
+        cacheCheck: { outputDifferences: cache.outputDifferences, lockfileDifferences: cache.lockfileDifferences },
         methods,
         cases: rows,
         nx: nxSteps,
@@ -112,11 +155,11 @@ async function main(): Promise<number> {
     [
       '# kafka-privatelink synth bench',
       '',
-      `- machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}; node ${machine.node}, cdktf ${machine.cdktf}, @cdktf/provider-aws ${machine.providerAws}, tsx ${machine.tsx}`,
+      `- machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}; node ${machine.node}, cdktf ${machine.cdktf}, @cdktf/provider-aws ${machine.providerAws}, esbuild ${machine.esbuild}`,
       `- load average (1/5/15 min): ${round(loadStart)} at start, ${round(loadEnd)} at end` +
         (Math.max(loadStart[0], loadEnd[0]) > machine.cpus ? ` (above ${machine.cpus}: other work shared the CPUs, so CPU s is steadier than wall s)` : ''),
       `- commit ${commit.id}${commit.uncommittedChanges ? ' with uncommitted changes' : ''}; ${started.toISOString()}`,
-      `- app: \`${app.join(' ')}\` (cdktf.json); floor: \`${[...app.slice(0, -1), FLOOR_SCRIPT].join(' ')}\``,
+      `- app: \`${app.join(' ')}\` (app:synth's command, its bundle made by app:bundle); floor: \`${[...app.slice(0, -1), FLOOR_SOURCE].join(' ')}\` bundled the same way`,
       `- ${methods.process}; wall: ${methods.wall}; peak RSS: ${methods.peakRss}`,
       '',
       casesTable(rows),

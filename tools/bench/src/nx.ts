@@ -17,7 +17,10 @@ export function runNx(args: readonly string[], cwd: string): Promise<NxRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     // cdktf-cli's version check goes to the network: not part of what is measured.
-    const env = { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' };
+    // Nx passes --skip-nx-cache on to its tasks as this variable; a test task that runs Nx itself
+    // would then never see a cache hit. The Nx run here caches as its own arguments say.
+    delete env.NX_SKIP_NX_CACHE;
     const child = spawn('npx', ['nx', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     for (const stream of [child.stdout, child.stderr]) {

@@ -21,6 +21,22 @@ export interface CaseSetup {
   readonly specPath?: string;
   /** The case's own scratch folder: its spec, lockfile and synth output. */
   readonly dir: string;
+  /**
+   * Where a command that chooses its own output folder writes; left in place between runs (the
+   * synth replaces it), unlike the case's own `out` folder.
+   * @default - `out` in the case's folder, passed as CDKTF_OUTDIR and removed before every run
+   */
+  readonly outdir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A command run on the example spec beside the app, e.g. the README's synth command through Nx. */
+export interface CommandCase {
+  readonly name: string;
+  readonly argv: readonly string[];
+  /** Where it writes its synth output. @default - it writes none */
+  readonly outdir?: string;
+  readonly env: NodeJS.ProcessEnv;
 }
 
 export interface CasePaths {
@@ -28,10 +44,15 @@ export interface CasePaths {
   readonly appArgv: readonly string[];
   readonly floorScript: string;
   readonly exampleSpec: string;
+  /** @default - none */
+  readonly commands?: readonly CommandCase[];
 }
 
-/** The floor first, then the example spec, then every generated size; specs written to `scratch`. */
-export function caseSetups({ scratch, appArgv, floorScript, exampleSpec }: CasePaths): CaseSetup[] {
+/**
+ * The floor first, then the example spec, the commands on the same spec, then every generated
+ * size; specs written to `scratch`.
+ */
+export function caseSetups({ scratch, appArgv, floorScript, exampleSpec, commands = [] }: CasePaths): CaseSetup[] {
   const folder = (name: string) => {
     const dir = join(scratch, name);
     mkdirSync(dir, { recursive: true });
@@ -46,6 +67,7 @@ export function caseSetups({ scratch, appArgv, floorScript, exampleSpec }: CaseP
   copyFileSync(exampleSpec, exampleCopy);
   copyFileSync(lockfilePathFor(exampleSpec), lockfilePathFor(exampleCopy));
   setups.push({ name: `example (${basename(exampleSpec)})`, kind: 'example', argv: appArgv, specPath: exampleCopy, dir: exampleDir });
+  for (const command of commands) setups.push({ ...command, kind: 'command', specPath: exampleCopy, dir: exampleDir });
 
   for (const consumers of BENCH_CONSUMER_COUNTS) {
     for (const brokers of BENCH_BROKER_COUNTS) {
@@ -73,7 +95,7 @@ interface CaseState {
 }
 
 export interface RunCasesOptions {
-  /** Where the children run (the workspace root: `--import tsx` resolves from there). */
+  /** Where the children run: the workspace root, from which Nx and the bundles' relative paths resolve. */
   readonly root: string;
   readonly runs: number;
   readonly method: PeakRssMethod;
@@ -81,24 +103,29 @@ export interface RunCasesOptions {
 }
 
 /**
- * Runs every case once to warm up (not counted: it writes the port lockfile and fills tsx's
- * transpile cache, as any later synth finds them), then measures the cases in rounds, one run of
+ * Runs every case once to warm up (not counted: it writes the port lockfile and fills the file
+ * system's caches, as any later synth finds them), then measures the cases in rounds, one run of
  * each per round, so that a change in the machine's load shifts every case alike, the floor too.
  * Stops early, returning undefined, when the floor itself cannot run.
  */
 export async function runCases(setups: readonly CaseSetup[], { root, runs, method, log }: RunCasesOptions): Promise<CaseResult[] | undefined> {
+  const outdirOf = (setup: CaseSetup) => setup.outdir ?? join(setup.dir, 'out');
+  const clean = (setup: CaseSetup) => {
+    if (setup.outdir === undefined) rmSync(outdirOf(setup), { recursive: true, force: true });
+  };
   const states: CaseState[] = setups.map((setup) => {
-    const outdir = join(setup.dir, 'out');
-    const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...setup.env };
+    delete env.CDKTF_OUTDIR;
     delete env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE;
     delete env.KAFKA_PRIVATELINK_SPEC;
+    if (setup.outdir === undefined) env.CDKTF_OUTDIR = outdirOf(setup);
     if (setup.specPath) env.KAFKA_PRIVATELINK_SPEC = setup.specPath;
     return {
       setup,
       results: [],
       runs,
       run: async () => {
-        rmSync(outdir, { recursive: true, force: true });
+        clean(setup);
         const result = await runMeasured(setup.argv, { cwd: root, env, method });
         if (result.exitCode !== 0) throw new Error(`exit ${result.exitCode}: ${result.stderrTail.trim()}`);
         return result;
@@ -114,13 +141,13 @@ export async function runCases(setups: readonly CaseSetup[], { root, runs, metho
       log(`${state.setup.name} failed: ${(error as Error).message}`);
       state.error = oneLine((error as Error).message, state.setup.dir);
     } finally {
-      rmSync(join(state.setup.dir, 'out'), { recursive: true, force: true });
+      clean(state.setup);
     }
   };
 
   for (const state of states) {
     await attempt(state, 'warm-up', (result) => {
-      state.output = readSynthOutput(join(state.setup.dir, 'out'));
+      if (state.setup.kind !== 'command' || state.setup.outdir) state.output = readSynthOutput(outdirOf(state.setup));
       if (result.wallMs > SLOW_RUN_MS) state.runs = Math.min(runs, SLOW_CASE_MAX_RUNS);
     });
     if (state.setup.kind === 'floor' && state.error) return undefined;

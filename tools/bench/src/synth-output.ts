@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { listFiles } from './cache-restore';
 
 /** What one synth wrote, counted from the Terraform JSON of every stack in cdktf's manifest. */
 export interface SynthOutput {
@@ -9,6 +11,8 @@ export interface SynthOutput {
   readonly outputs: number;
   /** Size of all cdk.tf.json files together. */
   readonly bytes: number;
+  /** sha256 of every file of the output (see outputDigest). */
+  readonly sha256: string;
 }
 
 type Blocks = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -33,7 +37,7 @@ export function readSynthOutput(outdir: string): SynthOutput {
   const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
     stacks: Record<string, { synthesizedStackPath: string }>;
   };
-  const totals = { stacks: 0, resources: 0, dataSources: 0, outputs: 0, bytes: 0 };
+  const totals = { stacks: 0, resources: 0, dataSources: 0, outputs: 0, bytes: 0, sha256: outputDigest(outdir) };
   for (const stack of Object.values(manifest.stacks)) {
     const file = join(outdir, stack.synthesizedStackPath);
     const counts = countStack(JSON.parse(readFileSync(file, 'utf8')));
@@ -44,4 +48,23 @@ export function readSynthOutput(outdir: string): SynthOutput {
     totals.bytes += statSync(file).size;
   }
   return totals;
+}
+
+/**
+ * A local backend's state path is relative from the stack's folder to the repository, so it
+ * depends on where the output and the checkout are; everything else must be the same bytes on
+ * every machine and run.
+ */
+const STATE_PATH = /"path": "(?:\.\.\/)*[^"]*?terraform-state\//g;
+
+/**
+ * One hash of a synth output: every file's path and bytes, in path order, state paths reduced to
+ * the part under the state directory. Equal hashes, equal outputs.
+ */
+export function outputDigest(outdir: string): string {
+  const hash = createHash('sha256');
+  for (const file of listFiles(outdir, outdir).sort()) {
+    hash.update(`${file}\0`).update(readFileSync(join(outdir, file), 'utf8').replace(STATE_PATH, '"path": "terraform-state/')).update('\0');
+  }
+  return hash.digest('hex');
 }

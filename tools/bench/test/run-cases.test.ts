@@ -13,17 +13,25 @@ describe('caseSetups', () => {
   const setupsIn = (dir: string) =>
     caseSetups({
       scratch: dir,
-      appArgv: ['node', '--import', 'tsx', 'tools/app/src/main.ts'],
-      floorScript: 'tools/bench/src/floor-app.ts',
+      appArgv: ['node', '--max-old-space-size=4096', '.gen/app/main.cjs'],
+      floorScript: join(dir, 'floor.cjs'),
       exampleSpec: join(__dirname, '..', '..', '..', 'examples', 'coban.yaml'),
+      commands: [{ name: 'README synth', argv: ['npx', 'nx', 'run-many', '-t', 'synth'], outdir: '/repo/cdktf.out', env: { NX_DAEMON: 'false' } }],
     });
 
-  it('runs the floor with the node flags and loader of the app', () => {
+  it('runs the floor with the node flags of the app', () => {
     const [floor] = setupsIn(scratch);
 
     expect(floor.kind).toBe('floor');
-    expect(floor.argv).toEqual(['node', '--import', 'tsx', 'tools/bench/src/floor-app.ts']);
+    expect(floor.argv).toEqual(['node', '--max-old-space-size=4096', join(scratch, 'floor.cjs')]);
     expect(floor.specPath).toBeUndefined();
+  });
+
+  it('runs the commands on the example spec, right after the example', () => {
+    const setups = setupsIn(scratch);
+    const example = setups.findIndex((s) => s.kind === 'example');
+
+    expect(setups[example + 1]).toMatchObject({ kind: 'command', name: 'README synth', specPath: setups[example].specPath, outdir: '/repo/cdktf.out', env: { NX_DAEMON: 'false' } });
   });
 
   it('copies the example spec with its lockfile, so its synth allocates nothing', () => {

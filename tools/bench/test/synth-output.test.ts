@@ -1,4 +1,7 @@
-import { countStack } from '../src/synth-output';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countStack, outputDigest } from '../src/synth-output';
 
 describe('countStack', () => {
   it('counts resources and data sources by name across types, and outputs', () => {
@@ -13,5 +16,31 @@ describe('countStack', () => {
 
   it('counts nothing in a stack with only a provider', () => {
     expect(countStack({})).toEqual({ resources: 0, dataSources: 0, outputs: 0 });
+  });
+});
+
+describe('outputDigest', () => {
+  const outputIn = (root: string, statePath: string, topology = 'ports') => {
+    const out = join(root, 'out');
+    mkdirSync(join(out, 'stacks', 'provider'), { recursive: true });
+    writeFileSync(join(out, 'stacks', 'provider', 'cdk.tf.json'), `{ "backend": { "local": { "path": "${statePath}" } } }`);
+    writeFileSync(join(out, 'topology.md'), topology);
+    return out;
+  };
+
+  it('is the same for the same output wherever the output and the checkout are', () => {
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'digest-')), join(mkdtempSync(join(tmpdir(), 'digest-')), 'deeper')];
+
+    expect(outputDigest(outputIn(a, '../../../../work/terraform-state/coban/provider.tfstate'))).toBe(
+      outputDigest(outputIn(b, '../../../../../../home/ci/repo/terraform-state/coban/provider.tfstate')),
+    );
+  });
+
+  it('changes with any other byte, and with the state file\'s name', () => {
+    const root = () => mkdtempSync(join(tmpdir(), 'digest-'));
+    const reference = outputDigest(outputIn(root(), '../terraform-state/coban/provider.tfstate'));
+
+    expect(outputDigest(outputIn(root(), '../terraform-state/coban/provider.tfstate', 'ports '))).not.toBe(reference);
+    expect(outputDigest(outputIn(root(), '../terraform-state/coban/consumer.tfstate'))).not.toBe(reference);
   });
 });
