@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { planWithLock, preparePlan } from './index';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');

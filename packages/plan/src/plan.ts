@@ -8,7 +8,7 @@ import {
   sharedDnsName,
   Spec,
   zonalDnsName,
-} from '@kafka-privatelink/spec';
+} from '@kafka-privatelink/cluster-spec';
 
 /** One AZ ID with the subnet used there. Lists of these are sorted by AZ ID. */
 export interface AzSubnet {

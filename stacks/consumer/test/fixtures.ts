@@ -4,7 +4,7 @@ import { parse, stringify } from 'yaml';
 import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { addConsumerStacks } from '../src';
 
 /** The example spec as a plain object, for tests to change before it goes through the pipeline. */

@@ -2,7 +2,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExposurePlan } from '@kafka-privatelink/plan';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 /** Where a stack of the cluster keeps its state: one object/file per stack, keyed by cluster. */
 export const stateKey = (plan: ExposurePlan, stackName: string): string => `${plan.cluster}/${stackName}.tfstate`;

@@ -3,7 +3,7 @@ import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { ProviderStack } from '../src';
 
 export const EXAMPLE_YAML = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Document, parseDocument } from 'yaml';
 import { synthesize } from '@kafka-privatelink/app/src/synthesize';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
-import { EXAMPLE_SPEC_PATH, lockfilePathFor } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 
 export interface SynthOutput {
   /** Temporary folder holding the spec copy, its lockfile and the synth output. */

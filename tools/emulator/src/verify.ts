@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { preparePlan, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/spec';
+import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/cluster-spec';
 import { checkConsumerDns, DnsAnswer } from './dns-check';
 import { Emulator } from './emulator';
 import { addSummaries, formatCounts, PlanSummary } from './plan-summary';

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { consumerStackName, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { loadSpec, lockfilePathFor, REPO_ROOT, Spec } from '@kafka-privatelink/spec';
+import { loadSpec, lockfilePathFor, REPO_ROOT, Spec } from '@kafka-privatelink/cluster-spec';
 import { BrokerFacts, readBrokerFacts } from './ansible-output';
 import { mustRun } from './shell';
 import { ConsumerInput, World } from './topology';

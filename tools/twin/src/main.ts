@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, specPathFromEnv } from '@kafka-privatelink/spec';
+import { REPO_ROOT, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 import { Supervisor } from './supervisor';
 import { verify } from './verify';
 

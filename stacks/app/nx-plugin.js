@@ -39,7 +39,7 @@ function clusterProject(specFile) {
           '^production',
           { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
           // As for app:synth: a synth that writes the lockfile is never replayed from the cache.
-          { runtime: `KAFKA_PRIVATELINK_SPEC=${specFile} node --import tsx tools/app/src/spec-fingerprint.ts` },
+          { runtime: `KAFKA_PRIVATELINK_SPEC=${specFile} node --import tsx stacks/app/src/spec-fingerprint.ts` },
         ],
         outputs: ['manifest.json', 'stacks/*/cdk.tf.json', 'ansible', 'topology.md'].map((path) => `{workspaceRoot}/${outdir}/${path}`),
       },

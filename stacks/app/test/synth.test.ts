@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { runApp, tree } from './run-app';
 
 const EXAMPLE_LOCK = EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json');
@@ -110,7 +110,7 @@ describe('synth', () => {
     const fast = tree(out);
     const slow = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '-e', `require('./tools/app/src/synthesize').synthesize({ specPath: ${JSON.stringify(spec)}, outdir: ${JSON.stringify(out)} })`],
+      ['--import', 'tsx', '-e', `require('./stacks/app/src/synthesize').synthesize({ specPath: ${JSON.stringify(spec)}, outdir: ${JSON.stringify(out)} })`],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
     expect(slow.status).toBe(0);

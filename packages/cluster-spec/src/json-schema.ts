@@ -8,7 +8,7 @@ export function specJsonSchema(): string {
     $schema: schema.$schema,
     $id: 'https://kafka-privatelink.dev/cluster-spec.schema.json',
     title: 'kafka-privatelink cluster spec',
-    description: 'One Kafka cluster exposed through PrivateLink to consumer VPCs. Generated from packages/spec/src/schema.ts.',
+    description: 'One Kafka cluster exposed through PrivateLink to consumer VPCs. Generated from packages/cluster-spec/src/schema.ts.',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
   return `${JSON.stringify(document, null, 2)}\n`;

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 /** Runs the cdktf app as cdktf does, in its own process, on a spec into an output folder. */
 export function runApp(spec: string, out: string, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'tools/app/src/main.ts'], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/app/src/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CDKTF_OUTDIR: out, ...env },
     encoding: 'utf8',

@@ -2,7 +2,7 @@
 import './fast-tokens';
 import { PlanLimitError } from '@kafka-privatelink/plan';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { booleanSetting, SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/spec';
+import { booleanSetting, SettingError, SpecError, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 import { CrossStackReferenceError } from './stack-references';
 import { synthesize } from './synthesize';
 

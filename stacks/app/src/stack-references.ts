@@ -11,7 +11,7 @@ export class CrossStackReferenceError extends Error {
     super(
       `the synthesized stacks refer to what they do not define:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Stacks share values only through named outputs read by remote state; cdktf\'s automatic cross-stack ' +
-        'references are off in this app (tools/app/src/fast-tokens.ts).',
+        'references are off in this app (stacks/app/src/fast-tokens.ts).',
     );
     this.name = 'CrossStackReferenceError';
   }

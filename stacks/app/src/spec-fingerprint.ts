@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { preparePlan } from '@kafka-privatelink/plan';
-import { specPathFromEnv } from '@kafka-privatelink/spec';
+import { specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 
 const spec = specPathFromEnv();
 const hash = createHash('sha256').update(spec);

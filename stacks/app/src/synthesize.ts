@@ -6,7 +6,7 @@ import { synthArtifacts } from '@kafka-privatelink/emitters';
 import { describeChange } from '@kafka-privatelink/port-allocation';
 import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { fileProblem, SettingError } from '@kafka-privatelink/spec';
+import { fileProblem, SettingError } from '@kafka-privatelink/cluster-spec';
 import { checkStackReferences } from './stack-references';
 
 /** How the user chooses the output folder: cdktf passes `--output` to the app as CDKTF_OUTDIR. */

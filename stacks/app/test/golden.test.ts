@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { runApp, tree } from './run-app';
 
 /**

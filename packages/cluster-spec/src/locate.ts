@@ -1,9 +1,9 @@
 import { dirname, join, resolve } from 'node:path';
 
-/** The repository root (this file is packages/spec/src/locate.ts). */
+/** The repository root (this file is packages/cluster-spec/src/locate.ts). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
-export const SPEC_JSON_SCHEMA_PATH = join(REPO_ROOT, 'packages', 'spec', 'cluster-spec.schema.json');
+export const SPEC_JSON_SCHEMA_PATH = join(REPO_ROOT, 'packages', 'cluster-spec', 'cluster-spec.schema.json');
 
 export const EXAMPLE_SPEC_PATH = join(REPO_ROOT, 'examples', 'coban.yaml');
 

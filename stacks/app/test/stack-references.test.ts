@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
 import { preparePlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/cluster-spec';
 import { checkStackReferences, CrossStackReferenceError, danglingReferences } from '../src/stack-references';
 import { synthesize } from '../src/synthesize';
 
