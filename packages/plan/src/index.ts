@@ -2,3 +2,4 @@ export * from './plan';
 export * from './outputs';
 export * from './pipeline';
 export * from './errors';
+export * from './aws-limits';

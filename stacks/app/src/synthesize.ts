@@ -6,7 +6,7 @@ import { synthArtifacts } from '@kafka-privatelink/emitters';
 import { describeChange } from '@kafka-privatelink/port-allocation';
 import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { fileProblem, SettingError } from '@kafka-privatelink/cluster-spec';
+import { fileProblem, REPO_ROOT, SettingError } from '@kafka-privatelink/cluster-spec';
 import { checkStackReferences } from './stack-references';
 
 /** How the user chooses the output folder: cdktf passes `--output` to the app as CDKTF_OUTDIR. */
@@ -92,8 +92,8 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
     onDisk(OUTDIR_SETTING, outdir, () => {
       rmSync(staging, { recursive: true, force: true });
       const app = new App({ outdir: staging });
-      const provider = new ProviderStack(app, { plan: prepared.plan, outdir });
-      addConsumerStacks(app, { plan: prepared.plan, provider, outdir });
+      const provider = new ProviderStack(app, { plan: prepared.plan, outdir, stateRoot: REPO_ROOT });
+      addConsumerStacks(app, { plan: prepared.plan, provider, outdir, stateRoot: REPO_ROOT });
       app.synth();
       checkStackReferences(staging);
       for (const artifact of synthArtifacts(prepared)) {

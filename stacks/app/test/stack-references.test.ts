@@ -13,7 +13,7 @@ describe('references between stacks, with cdktf\'s cross-stack discovery off', (
   it('fails when a token of one stack is used in another, naming both stacks', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'kpl-refs-'));
     const app = new App({ outdir });
-    const provider = new ProviderStack(app, { plan: preparePlan(EXAMPLE_SPEC_PATH).plan, outdir });
+    const provider = new ProviderStack(app, { plan: preparePlan(EXAMPLE_SPEC_PATH).plan, outdir, stateRoot: outdir });
     const leaky = new TerraformStack(app, 'leaky');
     new TerraformOutput(leaky, 'nlb', { value: provider.shards[0].loadBalancer.arn });
     app.synth();

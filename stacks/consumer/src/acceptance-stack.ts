@@ -2,13 +2,14 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { VpcEndpointConnectionAccepter } from '@cdktf/provider-aws/lib/vpc-endpoint-connection-accepter';
 import { ACCEPTANCE_STACK, CONSUMER_OUTPUTS, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { accountProvider, configureBackend, remoteState } from '@kafka-privatelink/provider';
-import { shardKey, terraformKey } from './terraform-names';
+import { accountProvider, configureBackend, remoteState, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
 
 export interface AcceptanceStackProps {
   readonly plan: ExposurePlan;
   /** The synth output folder (for local state paths). */
   readonly outdir: string;
+  /** What a relative local state directory is relative to: the repository root. */
+  readonly stateRoot: string;
 }
 
 /**
@@ -19,11 +20,11 @@ export interface AcceptanceStackProps {
 export class AcceptanceStack extends TerraformStack {
   constructor(scope: Construct, props: AcceptanceStackProps) {
     super(scope, ACCEPTANCE_STACK);
-    const { plan, outdir } = props;
+    const { plan, outdir, stateRoot } = props;
     accountProvider(this, plan, plan.provider);
-    configureBackend(this, { plan, stackName: ACCEPTANCE_STACK, outdir });
+    configureBackend(this, { plan, stackName: ACCEPTANCE_STACK, outdir, stateRoot });
 
-    const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, fromStack: ACCEPTANCE_STACK });
+    const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: ACCEPTANCE_STACK });
     providerState.overrideLogicalId(PROVIDER_STACK);
     for (const consumer of plan.consumers) {
       const key = terraformKey(consumer.name);
@@ -31,6 +32,7 @@ export class AcceptanceStack extends TerraformStack {
         plan,
         stackName: consumer.stackName,
         outdir,
+        stateRoot,
         fromStack: ACCEPTANCE_STACK,
       });
       consumerState.overrideLogicalId(`consumer_${key}`);

@@ -11,19 +11,14 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import {
   AzSubnet,
   CONSUMER_OUTPUTS,
+  MAX_INBOUND_RULES_PER_SECURITY_GROUP,
   ConsumerPlan,
   ExposurePlan,
   PROVIDER_OUTPUTS,
   PROVIDER_STACK,
   ShardPlan,
 } from '@kafka-privatelink/plan';
-import {
-  accountProvider,
-  configureBackend,
-  MAX_INBOUND_RULES_PER_SECURITY_GROUP,
-  remoteState,
-} from '@kafka-privatelink/provider';
-import { shardKey, terraformKey } from './terraform-names';
+import { accountProvider, configureBackend, remoteState, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
 
 export interface ConsumerStackProps {
   readonly plan: ExposurePlan;
@@ -31,6 +26,8 @@ export interface ConsumerStackProps {
   readonly consumer: ConsumerPlan;
   /** The synth output folder (for local state paths). */
   readonly outdir: string;
+  /** What a relative local state directory is relative to: the repository root. */
+  readonly stateRoot: string;
 }
 
 /** An AZ the endpoint has a network interface in, with the Terraform expression of its AZ name. */
@@ -65,17 +62,18 @@ export class ConsumerStack extends TerraformStack {
 
   constructor(scope: Construct, props: ConsumerStackProps) {
     super(scope, props.consumer.stackName);
-    const { plan, consumer, outdir } = props;
+    const { plan, consumer, outdir, stateRoot } = props;
     this.plan = plan;
     this.consumer = consumer;
     validate(plan, consumer);
 
     accountProvider(this, plan, consumer);
-    configureBackend(this, { plan, stackName: consumer.stackName, outdir });
+    configureBackend(this, { plan, stackName: consumer.stackName, outdir, stateRoot });
     const providerState = remoteState(this, 'provider-state', {
       plan,
       stackName: PROVIDER_STACK,
       outdir,
+      stateRoot,
       fromStack: consumer.stackName,
     });
     providerState.overrideLogicalId(PROVIDER_STACK);

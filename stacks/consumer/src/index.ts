@@ -1,4 +1,3 @@
 export * from './consumer-stacks';
 export * from './consumer-stack';
 export * from './acceptance-stack';
-export * from './terraform-names';

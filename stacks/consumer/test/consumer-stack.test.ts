@@ -217,6 +217,7 @@ describe('consumer stack validation', () => {
     plan,
     consumer: { ...plan.consumers[0], ...change },
     outdir: 'cdktf.out',
+    stateRoot: '.',
   });
 
   it('fails when a same-region consumer has no subnet in one of the NLB AZ IDs', () => {

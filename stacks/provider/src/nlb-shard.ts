@@ -7,11 +7,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpointService } from '@cdktf/provider-aws/lib/vpc-endpoint-service';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { BrokerPlan, PlanLimitError, ProviderPlan, ShardPlan } from '@kafka-privatelink/plan';
-import { ref } from './terraform-ref';
-
-/** AWS default quota of inbound rules per security group (each CIDR of a rule counts as one). */
-export const MAX_INBOUND_RULES_PER_SECURITY_GROUP = 60;
+import { BrokerPlan, MAX_INBOUND_RULES_PER_SECURITY_GROUP, PlanLimitError, ProviderPlan, ShardPlan } from '@kafka-privatelink/plan';
+import { ref, terraformKey } from '@kafka-privatelink/plumbing';
 
 export interface NlbShardProps {
   readonly provider: ProviderPlan;
@@ -27,9 +24,6 @@ export interface NlbShardProps {
    */
   readonly clientCidrs: readonly string[];
 }
-
-/** `10.20.0.0/16` → `10_20_0_0_16`, for Terraform addresses. */
-const addressPart = (text: string): string => text.replace(/[^A-Za-z0-9]/g, '_');
 
 /**
  * One NLB with its security group, a bootstrap listener over all of the shard's brokers, one
@@ -74,7 +68,7 @@ export class NlbShard extends Construct {
       }
       for (const cidr of props.clientCidrs) {
         for (const range of shard.portRanges) {
-          const rule = new VpcSecurityGroupIngressRule(this, `ingress-${addressPart(cidr)}-${range.from}`, {
+          const rule = new VpcSecurityGroupIngressRule(this, `ingress-${terraformKey(cidr)}-${range.from}`, {
             securityGroupId: sgId,
             description: 'Kafka clients through PrivateLink',
             ipProtocol: 'tcp',
@@ -83,7 +77,7 @@ export class NlbShard extends Construct {
             toPort: range.to,
           });
           // Keyed by the range's first port: a new broker's port extends the range in place.
-          rule.overrideLogicalId(`nlb_${s}_from_${addressPart(cidr)}_port_${range.from}`);
+          rule.overrideLogicalId(`nlb_${s}_from_${terraformKey(cidr)}_port_${range.from}`);
           ingress.push(rule);
         }
       }

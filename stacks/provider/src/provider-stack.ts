@@ -1,15 +1,15 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { BrokerPlan, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { accountProvider } from './aws-provider';
-import { configureBackend } from './backend';
+import { accountProvider, configureBackend, ref } from '@kafka-privatelink/plumbing';
 import { NlbShard } from './nlb-shard';
-import { ref } from './terraform-ref';
 
 export interface ProviderStackProps {
   readonly plan: ExposurePlan;
   /** The synth output folder (for local state paths). */
   readonly outdir: string;
+  /** What a relative local state directory is relative to: the repository root. */
+  readonly stateRoot: string;
 }
 
 /**
@@ -30,7 +30,7 @@ export class ProviderStack extends TerraformStack {
     const { plan } = props;
     const p = plan.provider;
     accountProvider(this, plan, p);
-    configureBackend(this, { plan, stackName: PROVIDER_STACK, outdir: props.outdir });
+    configureBackend(this, { plan, stackName: PROVIDER_STACK, outdir: props.outdir, stateRoot: props.stateRoot });
 
     const clientCidrs = clientCidrsOf(plan);
     const brokersById = new Map<number, BrokerPlan>(plan.brokers.map((b) => [b.id, b]));

@@ -37,7 +37,7 @@ export interface ProviderJson {
 
 export function synthProvider(plan: ExposurePlan): ProviderJson {
   const app = Testing.app();
-  return JSON.parse(Testing.synth(new ProviderStack(app, { plan, outdir: app.outdir }))) as ProviderJson;
+  return JSON.parse(Testing.synth(new ProviderStack(app, { plan, outdir: app.outdir, stateRoot: app.outdir }))) as ProviderJson;
 }
 
 /** Every resource by its Terraform address (`aws_lb.nlb_s0`), without cdktf's `//` metadata. */

@@ -2,7 +2,6 @@ import { isAbsolute, join, relative } from 'node:path';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExposurePlan } from '@kafka-privatelink/plan';
-import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 /** Where a stack of the cluster keeps its state: one object/file per stack, keyed by cluster. */
 export const stateKey = (plan: ExposurePlan, stackName: string): string => `${plan.cluster}/${stackName}.tfstate`;
@@ -16,17 +15,22 @@ export interface StateLocationProps {
    * (where Terraform runs), so the JSON is the same on every machine.
    */
   readonly outdir: string;
+  /**
+   * The folder a relative local state directory (`backend.directory`) is resolved against: the
+   * app passes the root of the repository that holds the spec.
+   */
+  readonly stateRoot: string;
   /** The stack that reads (remote state) or writes (backend) the state. */
   readonly fromStack: string;
 }
 
-function localPath({ plan, stackName, outdir, fromStack }: StateLocationProps): string {
+function localPath({ plan, stackName, outdir, stateRoot, fromStack }: StateLocationProps): string {
   if (plan.backend.type !== 'local') throw new Error('internal: not a local backend');
   const { directory } = plan.backend;
   // An absolute directory is where the state lives on every machine (a shared mount): kept as given.
   if (isAbsolute(directory)) return join(directory, stateKey(plan, stackName));
   const workingDir = join(outdir, 'stacks', fromStack);
-  return relative(workingDir, join(REPO_ROOT, directory, stateKey(plan, stackName)));
+  return relative(workingDir, join(stateRoot, directory, stateKey(plan, stackName)));
 }
 
 function s3Config(plan: ExposurePlan, stackName: string) {

@@ -1,0 +1,3 @@
+export { accountProvider, CLUSTER_TAG, type StackAccount } from './aws-provider';
+export { configureBackend, remoteState, stateKey, type StateLocationProps } from './backend';
+export { namedOutput, ref, shardKey, terraformKey } from './terraform-names';
