@@ -4,3 +4,5 @@ export * from './validate';
 export * from './load';
 export * from './json-schema';
 export * from './locate';
+export * from './errors';
+export * from './aws-limits';

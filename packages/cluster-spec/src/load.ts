@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Spec, specSchema } from './schema';
 import { fileProblem, SPEC_SETTING } from './locate';
 import { crossFieldIssues, SpecPath, SpecSections } from './validate';
+import { KafkaPrivateLinkError } from './errors';
 
 export interface LocatedIssue {
   /** e.g. `brokers[2].azId` */
@@ -14,7 +15,7 @@ export interface LocatedIssue {
 }
 
 /** A spec file that cannot be used. Carries every problem of the file, not just the first. */
-export class SpecError extends Error {
+export class SpecError extends KafkaPrivateLinkError {
   constructor(
     readonly source: string,
     readonly issues: readonly LocatedIssue[],
@@ -23,7 +24,6 @@ export class SpecError extends Error {
       `${source}: ${issues.length} problem${issues.length === 1 ? '' : 's'} in the cluster spec:\n` +
         issues.map((i) => `  - ${i.location ? `${source}:${i.location} ` : ''}${i.field}: ${i.message}`).join('\n'),
     );
-    this.name = 'SpecError';
   }
 }
 

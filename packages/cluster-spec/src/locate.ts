@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { KafkaPrivateLinkError } from './errors';
 
 /** The repository root (this file is packages/cluster-spec/src/locate.ts). */
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -28,13 +29,12 @@ export function lockfilePathFor(specPath: string, lockfile?: string): string {
  * A setting (an environment variable, a spec field that names a path, the output folder) whose
  * value cannot be used. The message starts with the setting, as the user wrote it.
  */
-export class SettingError extends Error {
+export class SettingError extends KafkaPrivateLinkError {
   constructor(
     readonly setting: string,
     detail: string,
   ) {
     super(`${setting}: ${detail}`);
-    this.name = 'SettingError';
   }
 }
 

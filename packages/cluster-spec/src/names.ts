@@ -3,8 +3,6 @@
  * shard, broker id, AZ ID) only, so a name never moves when brokers or consumers are added.
  */
 
-/** AWS limit for load balancer and target group names. */
-export const MAX_LB_NAME_LENGTH = 32;
 /** AWS refuses load balancer names with this prefix. */
 export const LB_RESERVED_PREFIX = 'internal-';
 /** AWS refuses security group names with this prefix. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB, MAX_NLBS_PER_REGION, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
 
 /**
  * The cluster spec, written once. The TypeScript types, the runtime validation and the published
@@ -20,8 +21,11 @@ const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role\/[\w+=,.@/-]+|u
 const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
 const CLUSTER_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const LISTENER_NAME = /^[A-Z][A-Z0-9_]*$/;
-export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS_ZONE = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** The one DNS label rule (RFC 1123, lower case): every name the product writes is made of these. */
+const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+export const DNS_LABEL = new RegExp(`^${LABEL}$`);
+const DNS_ZONE = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
+const IDLE_TIMEOUT_RANGE = `must be between ${NLB_IDLE_TIMEOUT_SECONDS.min} and ${NLB_IDLE_TIMEOUT_SECONDS.max} (NLB TCP idle timeout)`;
 
 const shaped = (pattern: RegExp, what: string, example: string) =>
   z.string().regex(pattern, `must be ${what}, like ${example}`);
@@ -128,10 +132,10 @@ export const providerSchema = z.strictObject({
   idleTimeoutSeconds: z
     .number()
     .int()
-    .min(60, 'must be between 60 and 6000 (NLB TCP idle timeout)')
-    .max(6000, 'must be between 60 and 6000 (NLB TCP idle timeout)')
+    .min(NLB_IDLE_TIMEOUT_SECONDS.min, IDLE_TIMEOUT_RANGE)
+    .max(NLB_IDLE_TIMEOUT_SECONDS.max, IDLE_TIMEOUT_RANGE)
     .optional()
-    .describe('TCP idle timeout of the NLB listeners. @default - AWS default, 350 s'),
+    .describe(`TCP idle timeout of the NLB listeners. @default - AWS default, ${NLB_IDLE_TIMEOUT_SECONDS.default} s`),
   healthCheck: healthCheckSchema.prefault({}),
 });
 
@@ -160,13 +164,18 @@ export const portsSchema = z.strictObject({
   bootstrap: portSchema.default(10000).describe('Bootstrap listener port on every NLB. @default 10000'),
   firstBroker: portSchema.default(10001).describe('First broker listener port. @default 10001'),
   lastBroker: portSchema.default(10999).describe('Last broker listener port. @default 10999'),
-  brokersPerShard: z.number().int().min(1).max(49, 'must be at most 49: 50 listeners per NLB, one is the bootstrap').default(49).describe('@default 49'),
-  // 50 Network Load Balancers per region is AWS's default quota; each shard is one of them.
+  brokersPerShard: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_BROKERS_PER_NLB, `must be at most ${MAX_BROKERS_PER_NLB}: ${MAX_LISTENERS_PER_NLB} listeners per NLB, one is the bootstrap`)
+    .default(MAX_BROKERS_PER_NLB)
+    .describe(`@default ${MAX_BROKERS_PER_NLB}`),
   maxShards: z
     .number()
     .int()
     .min(1)
-    .max(50, 'must be at most 50 (Network Load Balancers per region, default quota)')
+    .max(MAX_NLBS_PER_REGION, `must be at most ${MAX_NLBS_PER_REGION} (Network Load Balancers per region, default quota)`)
     .default(1)
     .describe('NLBs the cluster may spread over; 1 = sharding off. @default 1'),
   lockfile: z.string().min(1).optional().describe('Path of the port lockfile, relative to the spec. @default - <spec name>.ports-lock.json beside the spec'),

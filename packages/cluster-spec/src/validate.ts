@@ -4,7 +4,6 @@ import {
   brokerTargetGroupName,
   inventoryHostnameOf,
   LB_RESERVED_PREFIX,
-  MAX_LB_NAME_LENGTH,
   nlbName,
   regionCode,
   SG_RESERVED_PREFIX,
@@ -12,6 +11,7 @@ import {
   zonalDnsName,
   zonalLabel,
 } from './names';
+import { MAX_LB_NAME_LENGTH } from './aws-limits';
 import { cidrContains, DNS_LABEL, Spec } from './schema';
 
 export type SpecPath = readonly (string | number)[];

@@ -2,4 +2,3 @@ export * from './plan';
 export * from './outputs';
 export * from './pipeline';
 export * from './errors';
-export * from './aws-limits';

@@ -59,7 +59,8 @@ describe('buildPlan', () => {
       ['kios', 'consumer-kios', false],
     ]);
     expect(plan.provider.allowedPrincipals).toEqual(['arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root']);
-    expect(plan.provider.supportedRegions).toEqual(['eu-west-1']);
+    // a list replaces the default (the service's own Region only), so the own Region is in it
+    expect(plan.provider.supportedRegions).toEqual(['ap-southeast-1', 'eu-west-1']);
   });
 
   it('allows anyone only when the spec says "*"', () => {

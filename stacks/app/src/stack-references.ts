@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { KafkaPrivateLinkError } from '@kafka-privatelink/cluster-spec';
 
 /**
  * fast-tokens.ts turns off cdktf's discovery of cross-stack references. A token of one stack used
  * in another then synthesizes into a `${aws_…}` that names nothing in its own stack, which only
  * Terraform notices, at plan time. This check reads what synth wrote and refuses such references.
  */
-export class CrossStackReferenceError extends Error {
+export class CrossStackReferenceError extends KafkaPrivateLinkError {
   constructor(readonly problems: readonly string[]) {
     super(
       `the synthesized stacks refer to what they do not define:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
         'Stacks share values only through named outputs read by remote state; cdktf\'s automatic cross-stack ' +
         'references are off in this app (stacks/app/src/fast-tokens.ts).',
     );
-    this.name = 'CrossStackReferenceError';
   }
 }
 

@@ -1,8 +1,8 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { VpcEndpointConnectionAccepter } from '@cdktf/provider-aws/lib/vpc-endpoint-connection-accepter';
 import { ACCEPTANCE_STACK, CONSUMER_OUTPUTS, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
 import { accountProvider, configureBackend, remoteState, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
+import { KafkaEndpointConnection, KafkaPrivateLinkAcceptance } from './kafka-privatelink-acceptance';
 
 export interface AcceptanceStackProps {
   readonly plan: ExposurePlan;
@@ -13,9 +13,9 @@ export interface AcceptanceStackProps {
 }
 
 /**
- * Accepts exactly the consumers' endpoint connections, in the provider's account: the endpoint ids
- * exist only once the consumer stacks are deployed, so this runs after them. Connections from
- * endpoints that are not in the spec stay pending.
+ * The one-spec workflow's acceptance, in the provider's account: a {@link KafkaPrivateLinkAcceptance}
+ * of every consumer's endpoint to every shard, with the ids read from the provider's and the
+ * consumers' states, so it runs after them.
  */
 export class AcceptanceStack extends TerraformStack {
   constructor(scope: Construct, props: AcceptanceStackProps) {
@@ -26,23 +26,18 @@ export class AcceptanceStack extends TerraformStack {
 
     const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: ACCEPTANCE_STACK });
     providerState.overrideLogicalId(PROVIDER_STACK);
+    const connections: KafkaEndpointConnection[] = [];
     for (const consumer of plan.consumers) {
-      const key = terraformKey(consumer.name);
-      const consumerState = remoteState(this, `${consumer.name}-state`, {
-        plan,
-        stackName: consumer.stackName,
-        outdir,
-        stateRoot,
-        fromStack: ACCEPTANCE_STACK,
-      });
-      consumerState.overrideLogicalId(`consumer_${key}`);
+      const consumerState = remoteState(this, `${consumer.name}-state`, { plan, stackName: consumer.stackName, outdir, stateRoot, fromStack: ACCEPTANCE_STACK });
+      consumerState.overrideLogicalId(`consumer_${terraformKey(consumer.name)}`);
       for (const shard of plan.shards) {
-        const s = shardKey(shard.index);
-        new VpcEndpointConnectionAccepter(this, `${consumer.name}-${s}`, {
-          vpcEndpointServiceId: providerState.getString(PROVIDER_OUTPUTS.endpointServiceId(shard.index)),
-          vpcEndpointId: consumerState.getString(CONSUMER_OUTPUTS.endpointId(shard.index)),
-        }).overrideLogicalId(`${key}_${s}`);
+        connections.push({
+          key: `${consumer.name}-${shardKey(shard.index)}`,
+          endpointServiceId: providerState.getString(PROVIDER_OUTPUTS.endpointServiceId(shard.index)),
+          endpointId: consumerState.getString(CONSUMER_OUTPUTS.endpointId(shard.index)),
+        });
       }
     }
+    new KafkaPrivateLinkAcceptance(this, 'kafka', { connections });
   }
 }

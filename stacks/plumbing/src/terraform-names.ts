@@ -23,10 +23,11 @@ export const ref = (resource: TerraformResource, attribute: string): string =>
 
 /**
  * A Terraform output whose name is exactly `name`: stacks in other pipelines read it through
- * remote state by that name, so it must not carry cdktf's path-derived prefix.
+ * remote state by that name, so it must not carry cdktf's path-derived prefix. `id` is its
+ * construct id, which synth records beside the name. @default id - the output name
  */
-export function namedOutput(scope: Construct, name: string, value: unknown, description: string): TerraformOutput {
-  const output = new TerraformOutput(scope, name, { value, description });
+export function namedOutput(scope: Construct, name: string, value: unknown, description: string, id = name): TerraformOutput {
+  const output = new TerraformOutput(scope, id, { value, description });
   output.overrideLogicalId(name);
   return output;
 }

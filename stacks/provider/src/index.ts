@@ -1,2 +1,7 @@
-export * from './nlb-shard';
-export * from './provider-stack';
+export {
+  KafkaPrivateLinkProvider,
+  type KafkaBrokerTarget,
+  type KafkaHealthCheck,
+  type KafkaPrivateLinkProviderProps,
+} from './kafka-privatelink-provider';
+export { ProviderStack, type ProviderStackProps } from './provider-stack';
