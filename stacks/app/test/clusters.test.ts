@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runNx } from '@kafka-privatelink/bench/src/nx';
+import { runNx } from '@kafka-privatelink/bench';
 import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/cluster-spec';
 import { scratchWorkspace } from './scratch-workspace';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNxOutput, runNx } from '@kafka-privatelink/bench/src/nx';
+import { parseNxOutput, runNx } from '@kafka-privatelink/bench';
 import { scratchWorkspace } from './scratch-workspace';
 
 const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';

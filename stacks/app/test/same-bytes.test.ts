@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { generateSpec } from '@kafka-privatelink/bench/src/spec-generator';
+import { generateSpec } from '@kafka-privatelink/bench';
 import { runApp, tree } from './run-app';
 
 const LOCALES = [

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNx } from '@kafka-privatelink/bench/src/nx';
+import { runNx } from '@kafka-privatelink/bench';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 interface TaskGraph {

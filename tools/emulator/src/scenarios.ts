@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { generateSpec } from '@kafka-privatelink/bench/src/spec-generator';
+import { generateSpec } from '@kafka-privatelink/bench';
 import { REPO_ROOT, SpecInput } from '@kafka-privatelink/cluster-spec';
 import { SpareBroker } from './world';
 
