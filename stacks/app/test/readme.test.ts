@@ -20,4 +20,9 @@ describe('the README', () => {
     const scripts = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).scripts;
     for (const [, name] of readme.matchAll(/npm (?:run )?(test|bench|synth)\b/g)) expect(scripts).toHaveProperty(name);
   });
+
+  it('shows, as its construct example, the very app the pack-and-install test synthesizes', () => {
+    const example = readFileSync(join(__dirname, 'team-app', 'main.js'), 'utf8');
+    expect(readme).toContain(`\`\`\`js\n${example}\`\`\`\n`);
+  });
 });
