@@ -11,8 +11,8 @@ export const EXAMPLE_SPEC_PATH = join(REPO_ROOT, 'examples', 'coban.yaml');
 /** The setting that chooses the spec file. */
 export const SPEC_SETTING = 'KAFKA_PRIVATELINK_SPEC';
 
-/** The spec chosen by KAFKA_PRIVATELINK_SPEC (relative to the working directory), else the example. */
-export function specPathFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+/** The spec chosen by KAFKA_PRIVATELINK_SPEC in `env` (relative to the working directory), else the example; only the apps pass the process environment. */
+export function specPathFromEnv(env: NodeJS.ProcessEnv): string {
   const chosen = env[SPEC_SETTING];
   return chosen ? resolve(chosen) : EXAMPLE_SPEC_PATH;
 }
@@ -62,7 +62,7 @@ const TRUE_WORDS = ['1', 'true', 'yes'];
 const FALSE_WORDS = ['', '0', 'false', 'no'];
 
 /** A yes/no environment setting; a value that is neither is an error, never silently "no". */
-export function booleanSetting(name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function booleanSetting(name: string, env: NodeJS.ProcessEnv): boolean {
   const value = (env[name] ?? '').trim().toLowerCase();
   if (TRUE_WORDS.includes(value)) return true;
   if (FALSE_WORDS.includes(value)) return false;

@@ -5,9 +5,9 @@ import { synthesize } from './synthesize';
 
 try {
   synthesize({
-    specPath: specPathFromEnv(),
+    specPath: specPathFromEnv(process.env),
     outdir: process.env.CDKTF_OUTDIR ?? 'cdktf.out',
-    frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE'),
+    frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE', process.env),
     // Progress and warnings are not errors: cdktf labels every line of an app's stderr [ERROR].
     log: (line) => process.stdout.write(`kafka-privatelink: ${line}\n`),
   });

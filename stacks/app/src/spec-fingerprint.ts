@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { preparePlan } from '@kafka-privatelink/plan';
 import { specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 
-const spec = specPathFromEnv();
+const spec = specPathFromEnv(process.env);
 const hash = createHash('sha256').update(spec);
 
 // Every file of the folder: the lockfile's name can be set inside the spec, and synth looks at the
