@@ -29,7 +29,7 @@ const { commentBody, commentedClusters, taskOutput, COMMENT_LIMIT } = require(jo
   COMMENT_LIMIT: number;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const plugin = require(join(WORKSPACE_ROOT, 'tools', 'app', 'nx-plugin.js')) as {
+const plugin = require(join(WORKSPACE_ROOT, 'stacks', 'app', 'nx-plugin.js')) as {
   createNodesV2: [string, (files: string[]) => [string, { projects: Record<string, { targets: { synth: { outputs: string[] } } }> }][]];
 };
 

@@ -65,7 +65,7 @@ export class Deployment {
   async synth(): Promise<void> {
     await mustSucceed(
       `synth of ${this.specPath}`,
-      runCommand('node', ['--import', 'tsx', join('tools', 'app', 'src', 'main.ts')], {
+      runCommand('node', ['--import', 'tsx', join('stacks', 'app', 'src', 'main.ts')], {
         cwd: REPO_ROOT,
         env: { ...process.env, KAFKA_PRIVATELINK_SPEC: this.specPath, CDKTF_OUTDIR: this.outdir, KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '' },
         logFile: this.logFile,

@@ -30,7 +30,7 @@ export function copySpec(specPath: string, into: string): SpecCopy {
 
 /** Runs the cdktf app (what `cdktf synth` runs) for a spec into `outdir`. */
 export async function synth(spec: SpecCopy, outdir: string): Promise<void> {
-  await mustRun('node', ['--import', 'tsx', join('tools', 'app', 'src', 'main.ts')], {
+  await mustRun('node', ['--import', 'tsx', join('stacks', 'app', 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec.specPath, CDKTF_OUTDIR: outdir, KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '' },
     timeoutMs: 300_000,
