@@ -113,7 +113,7 @@ describe('the comments of a pull request', () => {
   it('are one per affected cluster, each reading the report its synth writes', () => {
     const [[, nodes]] = plugin.createNodesV2[1](['clusters/payments/cluster.yaml']);
     const outputs = nodes.projects['clusters/payments'].targets.synth.outputs;
-    expect(commentedClusters(['cluster-search', 'app', 'cluster-payments', 'cluster-spec'])).toEqual([
+    expect(commentedClusters(['cluster-search', 'app', 'cluster-payments', 'spec'])).toEqual([
       { project: 'cluster-payments', report: `clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/payments/*.ports-lock.json', diffTasks: ['cluster-payments:diff'] },
       { project: 'cluster-search', report: `clusters/search/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/search/*.ports-lock.json', diffTasks: ['cluster-search:diff'] },
     ]);
@@ -124,7 +124,7 @@ describe('the comments of a pull request', () => {
     expect(commentedClusters(['consumer', 'provider'])).toEqual([
       { project: 'provider', report: `cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'examples/*.ports-lock.json', diffTasks: ['provider:diff', 'consumer:diff'] },
     ]);
-    expect(commentedClusters(['cluster-spec'])).toEqual([]);
+    expect(commentedClusters(['spec'])).toEqual([]);
   });
 
   it('each take their own tasks\' part of a real nx run\'s log', async () => {
