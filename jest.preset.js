@@ -7,7 +7,7 @@ module.exports = {
     '^.+\\.ts$': 'ts-jest',
   },
   testMatch: ['<rootDir>/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/'],
+  testPathIgnorePatterns: ['/node_modules/', '/cdktf.out/', '/dist/'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', require.resolve('./tools/ci/jest-results-reporter.js')],
 };

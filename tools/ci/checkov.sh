@@ -33,7 +33,7 @@ shopt -s nullglob
 stacks=("$OUTDIR"/stacks/*/cdk.tf.json)
 if [[ ${#stacks[@]} -eq 0 ]]; then
   echo "checkov.sh: no stack in $OUTDIR, synthesizing" >&2
-  (cd "$ROOT" && CDKTF_OUTDIR="$OUTDIR" node --import tsx tools/app/src/main.ts)
+  (cd "$ROOT" && CDKTF_OUTDIR="$OUTDIR" node --import tsx stacks/app/src/main.ts)
   stacks=("$OUTDIR"/stacks/*/cdk.tf.json)
 fi
 if [[ ${#stacks[@]} -eq 0 ]]; then

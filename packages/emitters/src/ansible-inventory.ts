@@ -1,5 +1,5 @@
 import { BrokerPlan, ExposurePlan } from '@kafka-privatelink/plan';
-import { Listener } from '@kafka-privatelink/spec';
+import { Listener } from '@kafka-privatelink/cluster-spec';
 import { stringify } from 'yaml';
 import { azGroupName, clusterGroupName } from './artifact-paths';
 import {

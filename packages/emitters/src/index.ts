@@ -1,5 +1,2 @@
-export * from './artifacts';
-export * from './artifact-paths';
-export * from './ansible-inventory';
-export * from './kafka-listeners';
-export * from './topology-report';
+export { synthArtifacts } from './artifacts';
+export { ARTIFACT_PATHS } from './artifact-paths';

@@ -1,5 +1,5 @@
 import { BrokerPlan, ExposurePlan, ShardPlan } from '@kafka-privatelink/plan';
-import { Listener } from '@kafka-privatelink/spec';
+import { Listener } from '@kafka-privatelink/cluster-spec';
 
 /**
  * The listener section of one broker's `server.properties`, as ordered key/value pairs:

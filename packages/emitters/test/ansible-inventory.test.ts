@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
-import { ansibleHostVars, ansibleInventory, azGroupName, clusterGroupName } from '../src';
+import { ansibleHostVars, ansibleInventory } from '../src/ansible-inventory';
+import { azGroupName, clusterGroupName } from '../src/artifact-paths';
 import { examplePlan, replicateOverClientListener } from './plans';
 
 const ANSIBLE_GROUP_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preparePlan } from '@kafka-privatelink/plan';
-import { EXAMPLE_SPEC_PATH, lockfilePathFor } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { ARTIFACT_PATHS, synthArtifacts } from '../src';
 import { examplePlan, preparedOf } from './plans';
 

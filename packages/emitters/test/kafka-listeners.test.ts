@@ -1,4 +1,4 @@
-import { clientTlsSubjectAltNames, serverPropertiesOf } from '../src';
+import { clientTlsSubjectAltNames, serverPropertiesOf } from '../src/kafka-listeners';
 import { addBroker401, examplePlan, replicateOverClientListener } from './plans';
 
 const propertiesOf = (edit?: Parameters<typeof examplePlan>[0], brokerId = 101) => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Document, parseDocument } from 'yaml';
 import { AllocationChange, EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan, planWithLock, PreparedPlan } from '@kafka-privatelink/plan';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 
 /** The example spec (brokers 101/201/301 in apse1-az1..3), optionally edited as a YAML document. */
 export function exampleSpecText(edit?: (doc: Document) => void): string {

@@ -1,4 +1,4 @@
-import { mermaidDiagram, topologyReport } from '../src';
+import { mermaidDiagram, topologyReport } from '../src/topology-report';
 import { addBroker401, examplePlan, exampleSpecText, planOf } from './plans';
 
 const reportOf = (testPlan: ReturnType<typeof examplePlan>) =>

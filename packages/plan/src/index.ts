@@ -1,4 +1,4 @@
-export * from './plan';
-export * from './outputs';
-export * from './pipeline';
-export * from './errors';
+export { ACCEPTANCE_STACK, type BrokerPlan, byCodePoint, type ConsumerPlan, consumerStackName, type ExposurePlan, type PortRange, portRanges, PROVIDER_STACK, type ShardPlan } from './plan';
+export { CONSUMER_OUTPUTS, PROVIDER_OUTPUTS } from './outputs';
+export { PlanLimitError } from './errors';
+export { planWithLock, type PreparedPlan, preparePlan } from './pipeline';

@@ -13,7 +13,7 @@ import {
   PortLock,
   serializeLockfile,
 } from '@kafka-privatelink/port-allocation';
-import { fileProblem, LocatedIssue, locateIssues, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/spec';
+import { fileProblem, LocatedIssue, locateIssues, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/cluster-spec';
 import { buildPlan, ExposurePlan, portPolicyOf } from './plan';
 
 export interface PreparedPlan {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { planWithLock, preparePlan } from './index';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
@@ -59,7 +59,8 @@ describe('buildPlan', () => {
       ['kios', 'consumer-kios', false],
     ]);
     expect(plan.provider.allowedPrincipals).toEqual(['arn:aws:iam::222222222222:root', 'arn:aws:iam::333333333333:root']);
-    expect(plan.provider.supportedRegions).toEqual(['eu-west-1']);
+    // a list replaces the default (the service's own Region only), so the own Region is in it
+    expect(plan.provider.supportedRegions).toEqual(['ap-southeast-1', 'eu-west-1']);
   });
 
   it('allows anyone only when the spec says "*"', () => {

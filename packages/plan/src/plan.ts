@@ -1,14 +1,17 @@
 import { PortLock, PortPolicy, RetiredPort } from '@kafka-privatelink/port-allocation';
+import { PlanLimitError } from './errors';
 import {
   bootstrapTargetGroupName,
   brokerTargetGroupName,
   inventoryHostnameOf,
   Listener,
+  MAX_INBOUND_RULES_PER_SECURITY_GROUP,
+  NLB_IDLE_TIMEOUT_SECONDS,
   nlbName,
   sharedDnsName,
   Spec,
   zonalDnsName,
-} from '@kafka-privatelink/spec';
+} from '@kafka-privatelink/cluster-spec';
 
 /** One AZ ID with the subnet used there. Lists of these are sorted by AZ ID. */
 export interface AzSubnet {
@@ -91,9 +94,20 @@ export interface ConsumerPlan {
   readonly assumeRoleArn?: string;
   readonly vpcId: string;
   readonly subnets: readonly AzSubnet[];
+  /**
+   * The subnets the interface endpoint goes in. In the provider's region exactly the NLB's AZ IDs
+   * (the service is offered only there); across regions, all of the consumer's.
+   */
+  readonly endpointSubnets: readonly AzSubnet[];
   readonly allowedCidrs: readonly string[];
   readonly allowedSecurityGroupIds: readonly string[];
   readonly hostedZoneId?: string;
+  /**
+   * Inbound rules per endpoint security group (port ranges × client sources) over the default
+   * quota, one line per shard. Warnings, not errors: the quota is adjustable, and the consumer's
+   * account may have raised it.
+   */
+  readonly quotaWarnings: readonly string[];
 }
 
 export type BackendPlan =
@@ -128,8 +142,18 @@ export interface ProviderPlan {
   readonly acceptanceRequired: boolean;
   /** Consumer account roots plus the spec's extra principals, sorted, without duplicates. */
   readonly allowedPrincipals: readonly string[];
-  /** Regions of consumers outside the provider's region, sorted; empty when all are local. */
+  /**
+   * The Regions the endpoint services are offered in, sorted: the provider's own and every
+   * cross-region consumer's. Empty when all consumers are local: a list replaces the default
+   * (the own Region only), so it is written only when needed.
+   */
   readonly supportedRegions: readonly string[];
+  /**
+   * Client networks the NLB security groups admit, sorted. Only when they filter PrivateLink
+   * traffic, which then carries the clients' own IPs (the spec refuses consumers known only by
+   * security groups then); empty otherwise, so nothing else in the VPC reaches the listeners.
+   */
+  readonly clientCidrs: readonly string[];
   readonly idleTimeoutSeconds?: number;
   readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number };
 }
@@ -143,6 +167,8 @@ export interface ExposurePlan {
   readonly azIds: readonly string[];
   readonly kafka: KafkaPlan;
   readonly bootstrapPort: number;
+  /** Kafka `bootstrap.servers` for the consumers' clients: every shard's shared name, e.g. `kafka.grab:10000`. */
+  readonly bootstrapServers: string;
   readonly brokerPortRange: { readonly first: number; readonly last: number };
   readonly dns: { readonly zone: string; readonly sharedName: string; readonly zonalName: string };
   /** Sorted by index; only shards that hold brokers. */
@@ -156,9 +182,6 @@ export interface ExposurePlan {
   /** A Kafka client `connections.max.idle.ms` that stays below the NLB idle timeout. */
   readonly recommendedConnectionsMaxIdleMs: number;
 }
-
-/** The NLB TCP idle timeout when the spec sets none (AWS default). */
-export const DEFAULT_NLB_IDLE_TIMEOUT_SECONDS = 350;
 
 export const PROVIDER_STACK = 'provider';
 export const ACCEPTANCE_STACK = 'acceptance';
@@ -249,9 +272,11 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
         ...(c.assumeRoleArn ? { assumeRoleArn: c.assumeRoleArn } : {}),
         vpcId: c.vpcId,
         subnets: byAz(c.subnets),
+        endpointSubnets: region !== spec.provider.region ? byAz(c.subnets) : byAz(c.subnets).filter((s) => azIds.includes(s.azId)),
         allowedCidrs: sortedUnique(c.allowedCidrs),
         allowedSecurityGroupIds: sortedUnique(c.allowedSecurityGroupIds),
         ...(c.hostedZoneId ? { hostedZoneId: c.hostedZoneId } : {}),
+        quotaWarnings: consumerQuotaWarnings(c.name, shards, new Set(c.allowedCidrs).size + new Set(c.allowedSecurityGroupIds).size),
       };
     });
 
@@ -262,7 +287,10 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
   ]);
   const internal = spec.kafka.internalListener;
   const client = spec.kafka.clientListener;
-  const idleTimeout = p.idleTimeoutSeconds ?? DEFAULT_NLB_IDLE_TIMEOUT_SECONDS;
+  const idleTimeout = p.idleTimeoutSeconds ?? NLB_IDLE_TIMEOUT_SECONDS.default;
+  const crossRegions = consumers.filter((c) => c.crossRegion).map((c) => c.region);
+  const clientCidrs = p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic ? sortedUnique(consumers.flatMap((c) => c.allowedCidrs)) : [];
+  for (const shard of shards) checkNlbRuleQuota(shard, clientCidrs);
 
   return {
     cluster: spec.cluster,
@@ -279,7 +307,8 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic,
       acceptanceRequired: p.acceptanceRequired,
       allowedPrincipals: principals.includes('*') ? ['*'] : principals,
-      supportedRegions: sortedUnique(consumers.filter((c) => c.crossRegion).map((c) => c.region)),
+      supportedRegions: crossRegions.length > 0 ? sortedUnique([p.region, ...crossRegions]) : [],
+      clientCidrs,
       ...(p.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: p.idleTimeoutSeconds } : {}),
       healthCheck: p.healthCheck,
     },
@@ -291,6 +320,7 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
       interBrokerListenerName: spec.kafka.interBrokerListener === 'internal' ? internal.name : client.name,
     },
     bootstrapPort: spec.ports.bootstrap,
+    bootstrapServers: shards.map((s) => `${s.sharedName}:${spec.ports.bootstrap}`).join(','),
     brokerPortRange: { first: spec.ports.firstBroker, last: spec.ports.lastBroker },
     dns: { zone: spec.dns.zone, sharedName: spec.dns.sharedName, zonalName: spec.dns.zonalName },
     shards,
@@ -302,4 +332,29 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
     // connections: an NLB drops an idle flow silently and the client only notices on next use.
     recommendedConnectionsMaxIdleMs: Math.max(30, idleTimeout - 30) * 1000,
   };
+}
+
+/**
+ * The NLB security group holds one inbound rule per port range and client CIDR. It cannot be
+ * swapped once the NLB exists, so its rules must fit the default quota from the start.
+ */
+function checkNlbRuleQuota(shard: ShardPlan, clientCidrs: readonly string[]): void {
+  const count = shard.portRanges.length * clientCidrs.length;
+  if (count <= MAX_INBOUND_RULES_PER_SECURITY_GROUP) return;
+  throw new PlanLimitError(
+    `security group of ${shard.nlbName} would need ${count} inbound rules (${shard.portRanges.length} port ranges × ` +
+      `${clientCidrs.length} client CIDRs), more than the ${MAX_INBOUND_RULES_PER_SECURITY_GROUP} a security group ` +
+      "holds by default: merge the consumers' allowedCidrs into fewer blocks",
+  );
+}
+
+function consumerQuotaWarnings(consumer: string, shards: readonly ShardPlan[], sources: number): string[] {
+  return shards
+    .filter((shard) => shard.portRanges.length * sources > MAX_INBOUND_RULES_PER_SECURITY_GROUP)
+    .map(
+      (shard) =>
+        `consumer ${consumer}, shard ${shard.index}: ${shard.portRanges.length * sources} inbound rules (${shard.portRanges.length} port ranges × ${sources} client sources) ` +
+        `exceed the default quota of ${MAX_INBOUND_RULES_PER_SECURITY_GROUP} per security group; ` +
+        'raise "Inbound or outbound rules per security group" in Service Quotas or allow fewer client networks',
+    );
 }

@@ -1,3 +1,4 @@
+import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB } from '@kafka-privatelink/cluster-spec';
 import { PortAllocationError } from './errors';
 import {
   AllocationChange,
@@ -5,7 +6,6 @@ import {
   BrokerAllocation,
   BrokerRequest,
   EMPTY_LOCK,
-  MAX_BROKERS_PER_NLB,
   PortLock,
   POLICY_FIELDS as F,
   PortPolicy,
@@ -49,7 +49,7 @@ function capacityMessage(count: number, policy: PortPolicy): string {
   const needed = Math.ceil(count / policy.brokersPerShard);
   const perNlb =
     `one NLB holds at most ${policy.brokersPerShard} brokers` +
-    (policy.brokersPerShard === MAX_BROKERS_PER_NLB ? ' (50 listeners, one of them the bootstrap listener)' : '');
+    (policy.brokersPerShard === MAX_BROKERS_PER_NLB ? ` (${MAX_LISTENERS_PER_NLB} listeners, one of them the bootstrap listener)` : '');
   if (policy.maxShards === 1) {
     return (
       `${count} brokers do not fit: sharding is off (${F.maxShards} 1) and ${perNlb}, so ${fit} brokers fit; ` +

@@ -1,5 +1,5 @@
-export * from './types';
-export * from './errors';
-export * from './allocate';
-export * from './lockfile';
-export * from './frozen';
+export { type AllocationChange, type AllocationResult, type BrokerRequest, EMPTY_LOCK, type PortLock, type PortPolicy, type RetiredPort } from './types';
+export { FrozenLockfileError, LockfileError, PortAllocationError } from './errors';
+export { allocatePorts, describeChange } from './allocate';
+export { lineEndingOf, parseLockfile, serializeLockfile } from './lockfile';
+export { assertLockUnchanged } from './frozen';

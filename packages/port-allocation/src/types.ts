@@ -1,10 +1,3 @@
-/**
- * AWS allows 50 listeners per Network Load Balancer (not adjustable), and PrivateLink refuses an
- * NLB with more. One listener is the bootstrap listener, so one NLB serves at most 49 brokers.
- */
-export const MAX_LISTENERS_PER_NLB = 50;
-export const MAX_BROKERS_PER_NLB = MAX_LISTENERS_PER_NLB - 1;
-
 export const LOCKFILE_VERSION = 1;
 
 /** How NLB ports are handed out. */
@@ -15,7 +8,7 @@ export interface PortPolicy {
   readonly firstBrokerPort: number;
   /** The last port that may be handed to a broker listener (inclusive). */
   readonly lastBrokerPort: number;
-  /** Broker listeners per NLB, at most {@link MAX_BROKERS_PER_NLB}. */
+  /** Broker listeners per NLB, at most MAX_BROKERS_PER_NLB of the AWS limits. */
   readonly brokersPerShard: number;
   /** How many NLBs (shards) the cluster may spread over; 1 means sharding is off. */
   readonly maxShards: number;

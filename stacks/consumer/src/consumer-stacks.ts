@@ -1,13 +1,15 @@
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { ExposurePlan } from '@kafka-privatelink/plan';
-import { ProviderStack } from '@kafka-privatelink/provider';
 import { AcceptanceStack } from './acceptance-stack';
 import { ConsumerStack } from './consumer-stack';
 
 export interface ConsumerStacksProps {
   readonly plan: ExposurePlan;
-  readonly provider: ProviderStack;
+  /** The stack the consumers read their endpoint services from: they deploy after it. */
+  readonly provider: TerraformStack;
   readonly outdir: string;
+  /** What a relative local state directory is relative to: the repository root. */
+  readonly stateRoot: string;
 }
 
 /**
@@ -15,14 +17,14 @@ export interface ConsumerStacksProps {
  * acceptance, the acceptance stack after every consumer. Deploy order: provider → consumers → acceptance.
  */
 export function addConsumerStacks(app: App, props: ConsumerStacksProps): void {
-  const { plan, provider, outdir } = props;
+  const { plan, provider, outdir, stateRoot } = props;
   const consumers = plan.consumers.map((consumer) => {
-    const stack = new ConsumerStack(app, { plan, consumer, outdir });
+    const stack = new ConsumerStack(app, { plan, consumer, outdir, stateRoot });
     stack.addDependency(provider);
     return stack;
   });
   if (!plan.provider.acceptanceRequired) return;
-  const acceptance = new AcceptanceStack(app, { plan, outdir });
+  const acceptance = new AcceptanceStack(app, { plan, outdir, stateRoot });
   acceptance.addDependency(provider);
   for (const consumer of consumers) acceptance.addDependency(consumer);
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Testing } from 'cdktf';
-import { ExposurePlan } from '@kafka-privatelink/plan';
-import { ConsumerStack } from '../src';
+import { TerraformStack, Testing, Token } from 'cdktf';
+import { KafkaPrivateLinkError } from '@kafka-privatelink/cluster-spec';
+import { KafkaPrivateLinkConsumer, KafkaPrivateLinkConsumerProps } from '../src';
 import { addresses, exampleSpec, planOf, resources, synthesize } from './fixtures';
 
 const kios = () => synthesize(planOf(exampleSpec()).plan).stacks['consumer-kios'];
@@ -212,30 +212,43 @@ describe('remote state of the provider stack', () => {
   });
 });
 
-describe('consumer stack validation', () => {
-  const withConsumer = (plan: ExposurePlan, change: Partial<ExposurePlan['consumers'][number]>) => ({
-    plan,
-    consumer: { ...plan.consumers[0], ...change },
-    outdir: 'cdktf.out',
+describe('KafkaPrivateLinkConsumer props', () => {
+  const props = (change: Partial<KafkaPrivateLinkConsumerProps> = {}): KafkaPrivateLinkConsumerProps => ({
+    ...KafkaPrivateLinkConsumer.propsFromPlan(planOf(exampleSpec()).plan, planOf(exampleSpec()).plan.consumers[0], () => 'com.amazonaws.vpce.ap-southeast-1.vpce-svc-0123'),
+    ...change,
   });
+  const build = (change: Partial<KafkaPrivateLinkConsumerProps>) => () => new KafkaPrivateLinkConsumer(new TerraformStack(Testing.app(), 'team'), 'kafka', props(change));
 
-  it('fails when a same-region consumer has no subnet in one of the NLB AZ IDs', () => {
-    const { plan } = planOf(exampleSpec());
-    const props = withConsumer(plan, { subnets: plan.consumers[0].subnets.filter((s) => s.azId !== 'apse1-az2') });
-    expect(() => new ConsumerStack(Testing.app(), props)).toThrow(
-      'consumers[kios].subnets has no subnet in apse1-az2; the NLB serves apse1-az1, apse1-az2, apse1-az3',
-    );
+  it('GIVEN props in its own stack WHEN built THEN it adds no AWS provider and no backend, and exposes the endpoint and zone', () => {
+    const stack = new TerraformStack(Testing.app(), 'team');
+    const kafka = new KafkaPrivateLinkConsumer(stack, 'kafka', props());
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.provider).toBeUndefined();
+    expect(json.terraform?.backend).toBeUndefined();
+    expect([...kafka.endpoints.keys()]).toEqual([0]);
+    expect(json.resource.aws_route53_record.shared_s0.zone_id).toBe('${aws_route53_zone.kafka.zone_id}');
+    expect(Token.isUnresolved(kafka.hostedZoneId)).toBe(true);
   });
 
   it('fails when a consumer allows no client', () => {
-    const { plan } = planOf(exampleSpec());
-    expect(() => new ConsumerStack(Testing.app(), withConsumer(plan, { allowedCidrs: [] }))).toThrow('consumers[kios] allows no client');
+    expect(build({ allowedCidrs: [], allowedSecurityGroupIds: [] })).toThrow(
+      'KafkaPrivateLinkConsumer kios: allowedCidrs and allowedSecurityGroupIds are both empty: the endpoint would admit no client',
+    );
   });
 
   it('fails when a consumer allows every address', () => {
-    const { plan } = planOf(exampleSpec());
-    expect(() => new ConsumerStack(Testing.app(), withConsumer(plan, { allowedCidrs: ['0.0.0.0/0'] }))).toThrow(
-      'consumers[kios].allowedCidrs must not contain 0.0.0.0/0',
+    expect(build({ allowedCidrs: ['0.0.0.0/0'] })).toThrow(
+      "KafkaPrivateLinkConsumer kios: allowedCidrs must not contain 0.0.0.0/0: allow the clients' own networks only",
     );
+  });
+
+  it('fails when it is given no subnet, naming every problem at once', () => {
+    expect(build({ subnets: {}, endpointServices: [] })).toThrow(
+      'KafkaPrivateLinkConsumer kios: subnets must name at least one subnet by AZ ID, got none; endpointServices must hold at least one endpoint service, got none',
+    );
+  });
+
+  it('fails with an error the app reports without a stack trace', () => {
+    expect(build({ subnets: {} })).toThrow(KafkaPrivateLinkError);
   });
 });

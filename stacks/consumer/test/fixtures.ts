@@ -3,8 +3,8 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
 import { addConsumerStacks } from '../src';
 
 /** The example spec as a plain object, for tests to change before it goes through the pipeline. */
@@ -36,8 +36,9 @@ export interface Synthesized {
 /** The provider stack and the stacks under test, in one app, synthesized stack by stack. */
 export function synthesize(plan: ExposurePlan): Synthesized {
   const app = Testing.app();
-  const provider = new ProviderStack(app, { plan, outdir: app.outdir });
-  addConsumerStacks(app, { plan, provider, outdir: app.outdir });
+  // The real provider stack: these tests check that each consumer reads what it writes.
+  const provider = new ProviderStack(app, { plan, outdir: app.outdir, stateRoot: app.outdir });
+  addConsumerStacks(app, { plan, provider, outdir: app.outdir, stateRoot: app.outdir });
   const stacks: Record<string, StackJson> = {};
   for (const child of app.node.children) {
     if (child instanceof TerraformStack) stacks[child.node.id] = JSON.parse(Testing.synth(child));

@@ -1,5 +1,7 @@
-export * from './aws-provider';
-export * from './backend';
-export * from './nlb-shard';
-export * from './provider-stack';
-export * from './terraform-ref';
+export {
+  KafkaPrivateLinkProvider,
+  type KafkaBrokerTarget,
+  type KafkaHealthCheck,
+  type KafkaPrivateLinkProviderProps,
+} from './kafka-privatelink-provider';
+export { ProviderStack, type ProviderStackProps } from './provider-stack';

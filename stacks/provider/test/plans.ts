@@ -3,7 +3,7 @@ import { Testing } from 'cdktf';
 import { parse, stringify } from 'yaml';
 import { EMPTY_LOCK, PortLock } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan, planWithLock } from '@kafka-privatelink/plan';
-import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
 import { ProviderStack } from '../src';
 
 export const EXAMPLE_YAML = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
@@ -37,7 +37,7 @@ export interface ProviderJson {
 
 export function synthProvider(plan: ExposurePlan): ProviderJson {
   const app = Testing.app();
-  return JSON.parse(Testing.synth(new ProviderStack(app, { plan, outdir: app.outdir }))) as ProviderJson;
+  return JSON.parse(Testing.synth(new ProviderStack(app, { plan, outdir: app.outdir, stateRoot: app.outdir }))) as ProviderJson;
 }
 
 /** Every resource by its Terraform address (`aws_lb.nlb_s0`), without cdktf's `//` metadata. */

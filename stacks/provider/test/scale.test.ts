@@ -1,4 +1,4 @@
-import { MAX_LB_NAME_LENGTH } from '@kafka-privatelink/spec';
+import { MAX_LB_NAME_LENGTH } from '@kafka-privatelink/cluster-spec';
 import { broker, editYaml, planFromYaml, resourcesByAddress, synthProvider } from './plans';
 
 const brokers = (count: number) => Array.from({ length: count }, (_, i) => broker(1001 + i, ((i % 3) + 1) as 1 | 2 | 3));

@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { synthesize } from '@kafka-privatelink/app/src/synthesize';
-import { runNx } from '@kafka-privatelink/bench/src/nx';
-import { generateSpec } from '@kafka-privatelink/bench/src/spec-generator';
+import { synthesize } from '@kafka-privatelink/app';
+import { generateSpec, runNx } from '@kafka-privatelink/bench';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
-import { lockfilePathFor } from '@kafka-privatelink/spec';
+import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { synthExample } from './synth';
 import { WORKSPACE_ROOT } from './workspace';
 
@@ -30,7 +29,7 @@ const { commentBody, commentedClusters, taskOutput, COMMENT_LIMIT } = require(jo
   COMMENT_LIMIT: number;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const plugin = require(join(WORKSPACE_ROOT, 'tools', 'app', 'nx-plugin.js')) as {
+const plugin = require(join(WORKSPACE_ROOT, 'stacks', 'app', 'nx-plugin.js')) as {
   createNodesV2: [string, (files: string[]) => [string, { projects: Record<string, { targets: { synth: { outputs: string[] } } }> }][]];
 };
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { lockfilePathFor, specPathFromEnv } from '@kafka-privatelink/spec';
+import { lockfilePathFor, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 import { differences, removeSynthOutputs, synthOutputs, terraformLockFiles } from './cache-restore';
 import { describePeakRssMethod, detectPeakRssMethod } from './measure';
 import { parseNxOutput, runNx, servedFromCache } from './nx';
@@ -15,7 +15,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = join(ROOT, 'bench-results', 'bench.json');
 const EXAMPLE_SPEC = join(ROOT, 'examples', 'coban.yaml');
 const FLOOR_SOURCE = relative(ROOT, join(__dirname, 'floor-app.ts'));
-const APP_PACKAGE = join(ROOT, 'tools', 'app', 'package.json');
+const APP_PACKAGE = join(ROOT, 'stacks', 'app', 'package.json');
 /** Nx as CI runs it: no daemon, no terminal UI. */
 const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CHECKPOINT_DISABLE: '1' };
 
@@ -33,7 +33,7 @@ function appArgv(): string[] {
 
 /** The floor bundled as app:bundle bundles the app, so that both start the same way. */
 function bundleFloor(outfile: string): void {
-  const run = spawnSync(process.execPath, [join('tools', 'app', 'bundle.mjs'), FLOOR_SOURCE, outfile], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [join('stacks', 'app', 'bundle.mjs'), FLOOR_SOURCE, outfile], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bundling the floor failed: ${run.stderr}`);
 }
 
@@ -44,7 +44,7 @@ function bundleFloor(outfile: string): void {
  */
 async function cacheCheck(): Promise<CacheCheck> {
   const outdir = join(ROOT, 'cdktf.out');
-  const portLock = lockfilePathFor(specPathFromEnv());
+  const portLock = lockfilePathFor(specPathFromEnv(process.env));
   const locks = () => ({ ...(existsSync(portLock) ? { [relative(ROOT, portLock)]: readFileSync(portLock, 'utf8') } : {}), ...terraformLockFiles(outdir) });
   const outputs = synthOutputs(outdir);
   const locksBefore = locks();

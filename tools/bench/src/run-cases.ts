@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { lockfilePathFor } from '@kafka-privatelink/spec';
+import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { stringify } from 'yaml';
 import { PeakRssMethod, RunResult, runMeasured } from './measure';
 import type { CaseResult } from './report';

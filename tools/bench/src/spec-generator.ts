@@ -1,4 +1,4 @@
-import type { SpecInput } from '@kafka-privatelink/spec';
+import type { SpecInput } from '@kafka-privatelink/cluster-spec';
 
 /** Listeners on one NLB besides the bootstrap listener (AWS: 50 listeners per NLB). */
 const BROKERS_PER_SHARD = 49;

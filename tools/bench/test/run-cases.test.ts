@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSpec } from '@kafka-privatelink/spec';
+import { parseSpec } from '@kafka-privatelink/cluster-spec';
 import { caseSetups } from '../src/run-cases';
 import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS } from '../src/spec-generator';
 

@@ -1,4 +1,4 @@
-import { parseSpec } from '@kafka-privatelink/spec';
+import { parseSpec } from '@kafka-privatelink/cluster-spec';
 import { stringify } from 'yaml';
 import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec } from '../src/spec-generator';
 

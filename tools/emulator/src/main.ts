@@ -4,7 +4,7 @@
 //                     commands, which rewrite the repository's cdktf.out); repeatable
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { Emulator } from './emulator';
 import { formatCounts } from './plan-summary';
 import { runCommand } from './process';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { mustSucceed, runCommand } from './process';
 
 /** What tools/emulator/provision.sh provided (its manifest). */

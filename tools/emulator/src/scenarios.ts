@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { generateSpec } from '@kafka-privatelink/bench/src/spec-generator';
-import { REPO_ROOT, SpecInput } from '@kafka-privatelink/spec';
+import { generateSpec } from '@kafka-privatelink/bench';
+import { REPO_ROOT, SpecInput } from '@kafka-privatelink/cluster-spec';
 import { SpareBroker } from './world';
 
 /** One spec the emulator run deploys, and what it does with it after the first apply. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { Emulator } from './emulator';
 import { runCommand } from './process';
 import { Check } from './report';

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { preparePlan, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/spec';
+import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/cluster-spec';
 import { checkConsumerDns, DnsAnswer } from './dns-check';
 import { Emulator } from './emulator';
 import { addSummaries, formatCounts, PlanSummary } from './plan-summary';
@@ -65,7 +65,7 @@ export class Deployment {
   async synth(): Promise<void> {
     await mustSucceed(
       `synth of ${this.specPath}`,
-      runCommand('node', ['--import', 'tsx', join('tools', 'app', 'src', 'main.ts')], {
+      runCommand('node', ['--import', 'tsx', join('stacks', 'app', 'src', 'main.ts')], {
         cwd: REPO_ROOT,
         env: { ...process.env, KAFKA_PRIVATELINK_SPEC: this.specPath, CDKTF_OUTDIR: this.outdir, KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '' },
         logFile: this.logFile,

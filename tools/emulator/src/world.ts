@@ -1,4 +1,4 @@
-import type { SpecInput } from '@kafka-privatelink/spec';
+import type { SpecInput } from '@kafka-privatelink/cluster-spec';
 
 /** What the emulator must hold before the stacks can apply: the spec's "already exists". */
 export interface SeedRequest {

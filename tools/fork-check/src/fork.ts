@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 const INSTALL_SCRIPT = join(__dirname, '..', 'install-fork.sh');
 const REDIRECT = join(__dirname, 'redirect.cjs');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { compareOutputs, describeDifference } from '../src/compare';
 import { forkNodeBin, installFork, readOutput, synth, typecheckOnFork } from '../src/fork';
 

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { consumerStackName, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { loadSpec, lockfilePathFor, REPO_ROOT, Spec } from '@kafka-privatelink/spec';
+import { loadSpec, lockfilePathFor, REPO_ROOT, Spec } from '@kafka-privatelink/cluster-spec';
 import { BrokerFacts, readBrokerFacts } from './ansible-output';
 import { mustRun } from './shell';
 import { ConsumerInput, World } from './topology';
@@ -30,7 +30,7 @@ export function copySpec(specPath: string, into: string): SpecCopy {
 
 /** Runs the cdktf app (what `cdktf synth` runs) for a spec into `outdir`. */
 export async function synth(spec: SpecCopy, outdir: string): Promise<void> {
-  await mustRun('node', ['--import', 'tsx', join('tools', 'app', 'src', 'main.ts')], {
+  await mustRun('node', ['--import', 'tsx', join('stacks', 'app', 'src', 'main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec.specPath, CDKTF_OUTDIR: outdir, KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '' },
     timeoutMs: 300_000,

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, specPathFromEnv } from '@kafka-privatelink/spec';
+import { REPO_ROOT, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
 import { Supervisor } from './supervisor';
 import { verify } from './verify';
 
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   }
   let passed = false;
   try {
-    const result = await verify({ specPath: specPathFromEnv(), workDir, supervisor, sessionsPerClient: sessions, log });
+    const result = await verify({ specPath: specPathFromEnv(process.env), workDir, supervisor, sessionsPerClient: sessions, log });
     process.stdout.write(`\n${result.details.join('\n\n')}\n\n${result.summary.join('\n')}\n`);
     passed = result.checks.every((c) => c.passed);
     const failed = result.checks.filter((c) => !c.passed).length;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { REPO_ROOT } from '@kafka-privatelink/spec';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { KafkaCluster, SERVICE_SCRIPT, ServiceEvent } from './kafka-cluster';
 import { KcatMetadata } from './kcat';
 import { run, RunResult, sleep, waitFor } from './shell';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/spec';
+import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/cluster-spec';
 import { copySpec, readExposure, synth } from '../src/exposure';
 import { haproxyConfig } from '../src/haproxy-config';
 import { buildTopology } from '../src/topology';

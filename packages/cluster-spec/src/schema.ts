@@ -1,0 +1,242 @@
+import { z } from 'zod';
+import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB, MAX_NLBS_PER_REGION, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
+
+/**
+ * The cluster spec, written once. The TypeScript types, the runtime validation and the published
+ * JSON Schema (cluster-spec.schema.json) all come from here. Checks that need more than one field
+ * (duplicate ids, AZ coverage, port overlaps, derived names) are in validate.ts.
+ */
+
+export const AZ_ID = /^[a-z]{2,6}[0-9]+(-[a-z]+[0-9]+)?-az[0-9]+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$/;
+const ACCOUNT = /^[0-9]{12}$/;
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SG_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+// A DNS host name or FQDN: it also names the broker's host_vars file, so no path characters.
+const INVENTORY_HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]{1,512}$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
+const HOSTED_ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
+const CLUSTER_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const LISTENER_NAME = /^[A-Z][A-Z0-9_]*$/;
+/** The one DNS label rule (RFC 1123, lower case): every name the product writes is made of these. */
+const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
+export const DNS_LABEL = new RegExp(`^${LABEL}$`);
+const DNS_ZONE = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
+const IDLE_TIMEOUT_RANGE = `must be between ${NLB_IDLE_TIMEOUT_SECONDS.min} and ${NLB_IDLE_TIMEOUT_SECONDS.max} (NLB TCP idle timeout)`;
+
+const shaped = (pattern: RegExp, what: string, example: string) =>
+  z.string().regex(pattern, `must be ${what}, like ${example}`);
+
+const AZ_NAME = /^([a-z]{2}(-[a-z]+)+-[0-9]+)[a-z]$/;
+export const azIdSchema = z.string().regex(AZ_ID, {
+  error: (issue) => {
+    const region = typeof issue.input === 'string' ? AZ_NAME.exec(issue.input)?.[1] : undefined;
+    // AZ names are shuffled per account; only AZ IDs name the same place in every account.
+    return region === undefined
+      ? 'must be an AZ ID of the form <region-code>-az<N>, like apse1-az1'
+      : 'is an AZ name, and AZ names differ between accounts: give the AZ ID, like apse1-az1; ' +
+          `\`aws ec2 describe-availability-zones --region ${region} --query 'AvailabilityZones[].[ZoneName,ZoneId]'\` lists both`;
+  },
+});
+export const regionSchema = shaped(REGION, 'an AWS region name', 'ap-southeast-1');
+export const accountSchema = z
+  .string({ error: 'must be a 12-digit AWS account id in quotes (YAML drops leading zeros of numbers)' })
+  .regex(ACCOUNT, 'must be a 12-digit AWS account id, like "111122223333"');
+const vpcIdSchema = shaped(VPC_ID, 'a VPC id', 'vpc-0a1b2c3d4e5f60718');
+const subnetIdSchema = shaped(SUBNET_ID, 'a subnet id', 'subnet-0a1b2c3d4e5f60718');
+const sgIdSchema = shaped(SG_ID, 'a security group id', 'sg-0a1b2c3d4e5f60718');
+const roleArnSchema = shaped(ROLE_ARN, 'an IAM role ARN', 'arn:aws:iam::111122223333:role/deployer');
+const portSchema = z
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const IPV4 = /^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$/;
+export const ipv4Schema = z.string().regex(IPV4, 'must be an IPv4 address, like 10.0.1.11');
+
+/** Integer value of a dotted IPv4 address. */
+export function ipv4ToInt(ip: string): number {
+  return ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+}
+
+/** Whether the IPv4 CIDR block holds the address. */
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [network, prefix] = cidr.split('/');
+  const size = 2 ** (32 - Number(prefix));
+  return Math.floor(ipv4ToInt(ip) / size) === Math.floor(ipv4ToInt(network) / size);
+}
+
+export const cidrSchema = z.string().superRefine((value, ctx) => {
+  const [ip, prefixText, ...rest] = value.split('/');
+  const prefix = Number(prefixText);
+  if (rest.length > 0 || !IPV4.test(ip ?? '') || !/^([0-9]|[12][0-9]|3[0-2])$/.test(prefixText ?? '')) {
+    ctx.addIssue({ code: 'custom', message: 'must be an IPv4 CIDR block, like 10.20.0.0/16' });
+    return;
+  }
+  const address = ipv4ToInt(ip);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    const canonical = [24, 16, 8, 0].map((s) => Math.floor(network / 2 ** s) % 256).join('.');
+    ctx.addIssue({ code: 'custom', message: `has host bits set; the block is ${canonical}/${prefix}` });
+    return;
+  }
+  if (prefix === 0) {
+    ctx.addIssue({ code: 'custom', message: 'must not be 0.0.0.0/0: allow the clients\' own networks only' });
+  }
+});
+
+const byAzId = <T extends z.ZodType>(value: T) => z.record(azIdSchema, value);
+
+export const listenerSchema = z.strictObject({
+  name: shaped(LISTENER_NAME, 'a Kafka listener name in capitals', 'CLIENT').describe('Kafka listener name.'),
+  port: portSchema.describe('Port the broker listens on for this listener.'),
+  securityProtocol: z
+    .enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'])
+    .default('PLAINTEXT')
+    .describe('Kafka security protocol of the listener. @default PLAINTEXT'),
+});
+
+const healthCheckSchema = z
+  .strictObject({
+    intervalSeconds: z.number().int().min(5).max(300).default(10).describe('@default 10'),
+    healthyThreshold: z.number().int().min(2).max(10).default(3).describe('@default 3'),
+    unhealthyThreshold: z.number().int().min(2).max(10).default(3).describe('@default 3'),
+  })
+  .describe('TCP health checks on the broker client port.');
+
+export const providerSchema = z.strictObject({
+  account: accountSchema.describe('AWS account that owns the Kafka VPC.'),
+  region: regionSchema.describe('Region of the Kafka VPC.'),
+  assumeRoleArn: roleArnSchema.optional().describe('Role the AWS provider assumes to deploy the provider stack.'),
+  vpcId: vpcIdSchema.describe('The Kafka VPC.'),
+  nlbSubnets: byAzId(subnetIdSchema).describe('One subnet per AZ ID for the NLB; its AZ IDs are the exposure\'s AZs.'),
+  brokerSecurityGroupId: sgIdSchema.describe('Security group of the brokers; gets ingress on the client port from the NLB.'),
+  targetType: z
+    .enum(['instance', 'ip'])
+    .default('instance')
+    .describe('Register brokers by instance id or by private IP. @default instance'),
+  crossZoneLoadBalancing: z.boolean().default(true).describe('@default true'),
+  enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: z
+    .boolean({ error: 'must be set to true or false: whether the NLB security group filters PrivateLink traffic' })
+    .describe('Whether the NLB security group\'s inbound rules apply to PrivateLink traffic. Required: a security choice.'),
+  acceptanceRequired: z.boolean().default(true).describe('Endpoint connections must be accepted. @default true'),
+  allowedPrincipals: z
+    .array(z.union([z.literal('*'), shaped(PRINCIPAL_ARN, 'an IAM principal ARN or "*"', 'arn:aws:iam::111122223333:root')]))
+    .default([])
+    .describe('Principals allowed besides the consumer accounts ("*" allows anyone). @default - the consumer accounts only'),
+  idleTimeoutSeconds: z
+    .number()
+    .int()
+    .min(NLB_IDLE_TIMEOUT_SECONDS.min, IDLE_TIMEOUT_RANGE)
+    .max(NLB_IDLE_TIMEOUT_SECONDS.max, IDLE_TIMEOUT_RANGE)
+    .optional()
+    .describe(`TCP idle timeout of the NLB listeners. @default - AWS default, ${NLB_IDLE_TIMEOUT_SECONDS.default} s`),
+  healthCheck: healthCheckSchema.prefault({}),
+});
+
+export const brokerSchema = z.strictObject({
+  id: z.number().int('must be a whole number').min(0, 'must be 0 or more').max(2147483647).describe('Kafka broker.id / node.id.'),
+  azId: azIdSchema.describe('AZ ID of the broker.'),
+  instanceId: shaped(INSTANCE_ID, 'an EC2 instance id', 'i-0a1b2c3d4e5f60718').optional().describe('Needed when targetType is instance.'),
+  privateIp: ipv4Schema.describe('Private IP of the broker: the internal listener and the Ansible host.'),
+  inventoryHostname: shaped(INVENTORY_HOSTNAME, 'a host name or FQDN (letters, digits, hyphens, dots)', 'kafka-101.prod.example.com')
+    .optional()
+    .describe("The broker's host name in the team's Ansible inventory (the FQDN with cp-ansible). @default broker-<id>"),
+});
+
+export const kafkaSchema = z.strictObject({
+  internalListener: listenerSchema.prefault({ name: 'INTERNAL', port: 9092 }).describe('@default INTERNAL on 9092, PLAINTEXT'),
+  clientListener: listenerSchema
+    .prefault({ name: 'CLIENT', port: 9094 })
+    .describe('Listener reached through PrivateLink. @default CLIENT on 9094, PLAINTEXT'),
+  controllerListener: listenerSchema
+    .optional()
+    .describe('KRaft controller listener of combined broker/controller nodes; never advertised. @default - none'),
+  interBrokerListener: z.enum(['internal', 'client']).default('internal').describe('@default internal'),
+});
+
+export const portsSchema = z.strictObject({
+  bootstrap: portSchema.default(10000).describe('Bootstrap listener port on every NLB. @default 10000'),
+  firstBroker: portSchema.default(10001).describe('First broker listener port. @default 10001'),
+  lastBroker: portSchema.default(10999).describe('Last broker listener port. @default 10999'),
+  brokersPerShard: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_BROKERS_PER_NLB, `must be at most ${MAX_BROKERS_PER_NLB}: ${MAX_LISTENERS_PER_NLB} listeners per NLB, one is the bootstrap`)
+    .default(MAX_BROKERS_PER_NLB)
+    .describe(`@default ${MAX_BROKERS_PER_NLB}`),
+  maxShards: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_NLBS_PER_REGION, `must be at most ${MAX_NLBS_PER_REGION} (Network Load Balancers per region, default quota)`)
+    .default(1)
+    .describe('NLBs the cluster may spread over; 1 = sharding off. @default 1'),
+  lockfile: z.string().min(1).optional().describe('Path of the port lockfile, relative to the spec. @default - <spec name>.ports-lock.json beside the spec'),
+});
+
+export const dnsSchema = z.strictObject({
+  zone: shaped(DNS_ZONE, 'a DNS zone name in lower case', 'grab').describe('Private hosted zone name.'),
+  sharedName: shaped(DNS_LABEL, 'one lower-case DNS label (letters, digits, hyphens; 63 at most)', 'kafka').default('kafka').describe('Bootstrap name (label within the zone). @default kafka'),
+  zonalName: z
+    .string()
+    .regex(/\{az\}|\{azId\}/, 'must contain {az} (az1) or {azId} (apse1-az1)')
+    .default('kafka-{az}')
+    .describe('Per-AZ name template; {az} = az1, {azId} = apse1-az1. @default kafka-{az}'),
+});
+
+const localBackendSchema = z.strictObject({
+  type: z.literal('local'),
+  directory: z.string().min(1).default('terraform-state').describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
+});
+const s3BackendSchema = z.strictObject({
+  type: z.literal('s3'),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens'),
+  region: regionSchema,
+  keyPrefix: z.string().min(1).default('kafka-privatelink').describe('@default kafka-privatelink'),
+  dynamodbTable: z.string().min(3).optional().describe('Lock table; without it S3 native locking (use_lockfile) is used.'),
+  roleArn: roleArnSchema.optional().describe('Role to assume for state access.'),
+});
+export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, s3BackendSchema]);
+
+export const consumerSchema = z.strictObject({
+  name: shaped(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, 'a lower-case name of 2-32 letters, digits and hyphens', 'kios'),
+  account: accountSchema,
+  region: regionSchema.optional().describe('@default - the provider\'s region'),
+  assumeRoleArn: roleArnSchema.optional(),
+  vpcId: vpcIdSchema,
+  subnets: byAzId(subnetIdSchema).describe('Endpoint subnets by AZ ID; must cover every AZ ID of the NLB.'),
+  allowedCidrs: z.array(cidrSchema).default([]).describe('Client networks allowed to reach the endpoint.'),
+  allowedSecurityGroupIds: z.array(sgIdSchema).default([]).describe('Client security groups allowed to reach the endpoint.'),
+  hostedZoneId: shaped(HOSTED_ZONE_ID, 'a Route 53 hosted zone id', 'Z0123456789ABCDEFGHIJ')
+    .optional()
+    .describe('Use this existing private zone. @default - a new private zone is created'),
+});
+
+export const specSchema = z.strictObject({
+  $schema: z.string().optional(),
+  cluster: shaped(CLUSTER_NAME, 'lower-case letters, digits and hyphens, starting with a letter', 'coban').describe('Cluster name.'),
+  tags: z.record(z.string(), z.string()).default({}).describe('Tags on every resource. @default {}'),
+  provider: providerSchema,
+  brokers: z.array(brokerSchema).min(1, 'must list at least one broker'),
+  kafka: kafkaSchema.prefault({}),
+  ports: portsSchema.prefault({}),
+  dns: dnsSchema,
+  backend: backendSchema.prefault({ type: 'local' }),
+  consumers: z.array(consumerSchema).default([]),
+});
+
+/** A spec as written in YAML (defaults not yet applied). */
+export type SpecInput = z.input<typeof specSchema>;
+/** A validated spec with every default applied. */
+export type Spec = z.output<typeof specSchema>;
+export type Broker = Spec['brokers'][number];
+export type Consumer = Spec['consumers'][number];
+export type Listener = z.output<typeof listenerSchema>;
+export type Backend = Spec['backend'];

@@ -1,6 +1,0 @@
-export * from './schema';
-export * from './names';
-export * from './validate';
-export * from './load';
-export * from './json-schema';
-export * from './locate';

@@ -1,0 +1,1 @@
+export { synthesize, type SynthesizeOptions } from './synthesize';

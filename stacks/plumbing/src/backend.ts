@@ -1,0 +1,72 @@
+import { isAbsolute, join, relative } from 'node:path';
+import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { ExposurePlan } from '@kafka-privatelink/plan';
+
+/** Where a stack of the cluster keeps its state: one object/file per stack, keyed by cluster. */
+export const stateKey = (plan: ExposurePlan, stackName: string): string => `${plan.cluster}/${stackName}.tfstate`;
+
+export interface StateLocationProps {
+  readonly plan: ExposurePlan;
+  /** The stack whose state this is. */
+  readonly stackName: string;
+  /**
+   * The synth output folder; a local state path is written relative to the stack's folder in it
+   * (where Terraform runs), so the JSON is the same on every machine.
+   */
+  readonly outdir: string;
+  /**
+   * The folder a relative local state directory (`backend.directory`) is resolved against: the
+   * app passes the root of the repository that holds the spec.
+   */
+  readonly stateRoot: string;
+  /** The stack that reads (remote state) or writes (backend) the state. */
+  readonly fromStack: string;
+}
+
+function localPath({ plan, stackName, outdir, stateRoot, fromStack }: StateLocationProps): string {
+  if (plan.backend.type !== 'local') throw new Error('internal: not a local backend');
+  const { directory } = plan.backend;
+  // An absolute directory is where the state lives on every machine (a shared mount): kept as given.
+  if (isAbsolute(directory)) return join(directory, stateKey(plan, stackName));
+  const workingDir = join(outdir, 'stacks', fromStack);
+  return relative(workingDir, join(stateRoot, directory, stateKey(plan, stackName)));
+}
+
+function s3Config(plan: ExposurePlan, stackName: string) {
+  if (plan.backend.type !== 's3') throw new Error('internal: not an S3 backend');
+  const b = plan.backend;
+  return {
+    bucket: b.bucket,
+    key: `${b.keyPrefix}/${stateKey(plan, stackName)}`,
+    region: b.region,
+    encrypt: true,
+    ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+    ...(b.roleArn ? { assumeRole: { roleArn: b.roleArn } } : {}),
+  };
+}
+
+/** Configures the stack's own backend as the spec says (local by default, S3 with locking). */
+export function configureBackend(stack: TerraformStack, props: Omit<StateLocationProps, 'fromStack'>): void {
+  if (props.plan.backend.type === 'local') {
+    new LocalBackend(stack, { path: localPath({ ...props, fromStack: props.stackName }) });
+    return;
+  }
+  new S3Backend(stack, s3Config(props.plan, props.stackName));
+  if (props.plan.backend.dynamodbTable === undefined) {
+    // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no field for it.
+    stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+}
+
+/** Reads another stack's state through the same backend, by its explicitly named outputs. */
+export function remoteState(
+  scope: Construct,
+  id: string,
+  props: StateLocationProps,
+): DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
+  if (props.plan.backend.type === 'local') {
+    return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(props) });
+  }
+  return new DataTerraformRemoteStateS3(scope, id, s3Config(props.plan, props.stackName));
+}

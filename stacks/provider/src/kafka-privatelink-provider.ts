@@ -1,0 +1,305 @@
+import { Construct } from 'constructs';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { LbTargetGroupAttachment } from '@cdktf/provider-aws/lib/lb-target-group-attachment';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpointService } from '@cdktf/provider-aws/lib/vpc-endpoint-service';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_IDLE_TIMEOUT_SECONDS } from '@kafka-privatelink/cluster-spec';
+import { byCodePoint, ExposurePlan, portRanges, PortRange, ShardPlan } from '@kafka-privatelink/plan';
+import { PropsCheck, ref, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
+
+/** A broker behind the NLB: its own listener and target group, and a member of the bootstrap target group. */
+export interface KafkaBrokerTarget {
+  /** Kafka `node.id`: the stable key of the broker's Terraform addresses. */
+  readonly id: number;
+  /** The broker's own NLB listener port, e.g. from the port lockfile. */
+  readonly port: number;
+  /** What the target groups register: the instance id, or the private IP with `targetType: 'ip'`. */
+  readonly targetId: string;
+  /** Name of the broker's own target group (at most 32 characters), e.g. `coban-b101`. */
+  readonly targetGroupName: string;
+}
+
+/** TCP health checks of the target groups, on the port the traffic goes to. */
+export interface KafkaHealthCheck {
+  /** @default 10 */
+  readonly intervalSeconds?: number;
+  /** @default 3 */
+  readonly healthyThreshold?: number;
+  /** @default 3 */
+  readonly unhealthyThreshold?: number;
+}
+
+export interface KafkaPrivateLinkProviderProps {
+  /** Name of the NLB and of its security group (at most 32 characters), e.g. `coban-nlb-s0`. */
+  readonly name: string;
+  /** The Kafka VPC. */
+  readonly vpcId: string;
+  /** One NLB subnet per AZ ID (`apse1-az1: subnet-…`): the AZs the endpoint service is offered in. */
+  readonly subnets: Readonly<Record<string, string>>;
+  /** The brokers' security group: gets ingress on the broker listener port from the NLB's security group. */
+  readonly brokerSecurityGroupId: string;
+  /** The brokers this NLB serves, at most 49 (50 listeners per NLB, one is the bootstrap listener). */
+  readonly brokers: readonly KafkaBrokerTarget[];
+  /** Name of the bootstrap target group, which holds every broker (at most 32 characters). */
+  readonly bootstrapTargetGroupName: string;
+  /**
+   * Whether the NLB's security group filters PrivateLink traffic. A security choice, so it has no
+   * default: with it on, only `clientCidrs` reach the listeners.
+   */
+  readonly enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: boolean;
+  /**
+   * The shard index: the key of every Terraform address (`aws_lb.nlb_s0`), so that several NLBs of
+   * one cluster can share a stack.
+   * @default 0
+   */
+  readonly shard?: number;
+  /** @default 10000 */
+  readonly bootstrapPort?: number;
+  /** The brokers' PrivateLink client listener port, which every target group forwards to. @default 9094 */
+  readonly brokerListenerPort?: number;
+  /** @default 'instance' */
+  readonly targetType?: 'instance' | 'ip';
+  /** @default true */
+  readonly crossZoneLoadBalancing?: boolean;
+  /**
+   * Client networks admitted when the NLB enforces its inbound rules on PrivateLink traffic (the
+   * rules then see the clients' own IPs); unused otherwise.
+   * @default []
+   */
+  readonly clientCidrs?: readonly string[];
+  /**
+   * The listener port ranges the client rules open, each rule keyed by its first port.
+   * @default - the bootstrap and broker ports merged into contiguous ranges
+   */
+  readonly clientPortRanges?: readonly PortRange[];
+  /** Endpoint connections need acceptance. @default true */
+  readonly acceptanceRequired?: boolean;
+  /** Principals allowed to create endpoints (account roots, roles, or `*`). @default [] */
+  readonly allowedPrincipals?: readonly string[];
+  /** Regions the service is offered in, its own included. @default - its own Region only */
+  readonly supportedRegions?: readonly string[];
+  /** TCP idle timeout of the listeners, 60–6000. @default - AWS's 350 s */
+  readonly idleTimeoutSeconds?: number;
+  /** @default - every 10 s, 3 to turn healthy or unhealthy */
+  readonly healthCheck?: KafkaHealthCheck;
+}
+
+/**
+ * One NLB that exposes Kafka brokers through a VPC Endpoint Service: its security group, a
+ * bootstrap listener over all of its brokers, one listener per broker reaching only that broker,
+ * and the endpoint service in front of it. It creates no AWS provider and no backend: the stack
+ * it is placed in has them. Every Terraform address is set from the shard index and broker ids,
+ * so adding a broker only adds resources (and widens a rule's port range in place).
+ */
+export class KafkaPrivateLinkProvider extends Construct {
+  /** One construct per shard of the plan, with the ids `shard-<index>`, in `scope`. */
+  static fromPlan(scope: Construct, plan: ExposurePlan): KafkaPrivateLinkProvider[] {
+    const brokersById = new Map(plan.brokers.map((b) => [b.id, b]));
+    return plan.shards.map((shard) => new KafkaPrivateLinkProvider(scope, `shard-${shard.index}`, providerPropsOf(plan, shard, brokersById)));
+  }
+
+  readonly shard: number;
+  readonly bootstrapPort: number;
+  readonly loadBalancer: Lb;
+  readonly securityGroup: SecurityGroup;
+  readonly endpointService: VpcEndpointService;
+  readonly bootstrapTargetGroup: LbTargetGroup;
+  /** Each broker's own target group, by broker id. */
+  readonly brokerTargetGroups: ReadonlyMap<number, LbTargetGroup>;
+
+  constructor(scope: Construct, id: string, props: KafkaPrivateLinkProviderProps) {
+    super(scope, id);
+    validate(props);
+    this.shard = props.shard ?? 0;
+    this.bootstrapPort = props.bootstrapPort ?? 10000;
+    const clientPort = props.brokerListenerPort ?? 9094;
+    const enforce = props.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic;
+    const s = shardKey(this.shard);
+    const name = props.name;
+
+    const sg = new SecurityGroup(this, 'security-group', {
+      // Name and description force replacement, and an NLB cannot swap its only group: both stay fixed.
+      name,
+      description: `Kafka PrivateLink NLB ${name}`,
+      vpcId: props.vpcId,
+      tags: { Name: name },
+    });
+    sg.overrideLogicalId(`nlb_${s}`);
+    this.securityGroup = sg;
+    const sgId = ref(sg, 'id');
+
+    // With enforcement off, inbound rules do not apply to PrivateLink traffic at all; writing none
+    // then keeps everything else in the VPC off the listeners. With enforcement on, the rules see
+    // the clients' private IPs (not the endpoint's), so the consumers' client CIDRs are the source;
+    // the provider VPC's CIDR would admit nobody who comes through PrivateLink.
+    const ingress: VpcSecurityGroupIngressRule[] = [];
+    if (enforce) {
+      const ranges = props.clientPortRanges ?? portRanges([this.bootstrapPort, ...props.brokers.map((b) => b.port)]);
+      for (const cidr of props.clientCidrs ?? []) {
+        for (const range of ranges) {
+          const rule = new VpcSecurityGroupIngressRule(this, `ingress-${terraformKey(cidr)}-${range.from}`, {
+            securityGroupId: sgId,
+            description: 'Kafka clients through PrivateLink',
+            ipProtocol: 'tcp',
+            cidrIpv4: cidr,
+            fromPort: range.from,
+            toPort: range.to,
+          });
+          // Keyed by the range's first port: a new broker's port extends the range in place.
+          rule.overrideLogicalId(`nlb_${s}_from_${terraformKey(cidr)}_port_${range.from}`);
+          ingress.push(rule);
+        }
+      }
+    }
+
+    // Health checks are bound by outbound rules too; they probe the same port as the traffic.
+    new VpcSecurityGroupEgressRule(this, 'egress-brokers', {
+      securityGroupId: sgId,
+      description: 'Kafka client listener and health checks of the brokers',
+      ipProtocol: 'tcp',
+      referencedSecurityGroupId: props.brokerSecurityGroupId,
+      fromPort: clientPort,
+      toPort: clientPort,
+    }).overrideLogicalId(`nlb_${s}_to_brokers`);
+
+    new VpcSecurityGroupIngressRule(this, 'brokers-ingress', {
+      securityGroupId: props.brokerSecurityGroupId,
+      description: `Kafka client listener from ${name}`,
+      ipProtocol: 'tcp',
+      referencedSecurityGroupId: sgId,
+      fromPort: clientPort,
+      toPort: clientPort,
+    }).overrideLogicalId(`brokers_from_nlb_${s}`);
+
+    this.loadBalancer = new Lb(this, 'nlb', {
+      name,
+      loadBalancerType: 'network',
+      internal: true,
+      subnets: Object.entries(props.subnets)
+        .sort(([a], [b]) => byCodePoint(a, b))
+        .map(([, subnetId]) => subnetId),
+      // An NLB takes security groups only when it is created.
+      securityGroups: [sgId],
+      enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? true,
+      enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: enforce ? 'on' : 'off',
+      // Replacing the NLB replaces the endpoint service and its name, which every consumer holds.
+      enableDeletionProtection: true,
+      // Enforcement must never start before the rules that let the clients in exist.
+      dependsOn: ingress,
+    });
+    this.loadBalancer.overrideLogicalId(`nlb_${s}`);
+    const nlbArn = ref(this.loadBalancer, 'arn');
+
+    const healthCheck = {
+      enabled: true,
+      protocol: 'TCP',
+      port: 'traffic-port',
+      interval: props.healthCheck?.intervalSeconds ?? 10,
+      healthyThreshold: props.healthCheck?.healthyThreshold ?? 3,
+      unhealthyThreshold: props.healthCheck?.unhealthyThreshold ?? 3,
+    };
+    const idleTimeout = props.idleTimeoutSeconds !== undefined ? { tcpIdleTimeoutSeconds: props.idleTimeoutSeconds } : {};
+    const targetType = props.targetType ?? 'instance';
+    const targetGroup = (id: string, groupName: string): LbTargetGroup =>
+      new LbTargetGroup(this, id, { name: groupName, port: clientPort, protocol: 'TCP', targetType, vpcId: props.vpcId, healthCheck });
+    const listener = (id: string, port: number, to: LbTargetGroup): LbListener =>
+      new LbListener(this, id, {
+        loadBalancerArn: nlbArn,
+        port,
+        protocol: 'TCP',
+        defaultAction: [{ type: 'forward', targetGroupArn: ref(to, 'arn') }],
+        ...idleTimeout,
+      });
+    const attach = (id: string, to: LbTargetGroup, broker: KafkaBrokerTarget): LbTargetGroupAttachment =>
+      new LbTargetGroupAttachment(this, id, { targetGroupArn: ref(to, 'arn'), targetId: broker.targetId, port: clientPort });
+
+    this.bootstrapTargetGroup = targetGroup('bootstrap', props.bootstrapTargetGroupName);
+    this.bootstrapTargetGroup.overrideLogicalId(`bootstrap_${s}`);
+    listener('bootstrap-listener', this.bootstrapPort, this.bootstrapTargetGroup).overrideLogicalId(`bootstrap_${s}`);
+
+    const own = new Map<number, LbTargetGroup>();
+    for (const broker of props.brokers) {
+      const b = `broker_${broker.id}`;
+      attach(`bootstrap-${broker.id}`, this.bootstrapTargetGroup, broker).overrideLogicalId(`bootstrap_${s}_${b}`);
+      const group = targetGroup(`broker-${broker.id}`, broker.targetGroupName);
+      group.overrideLogicalId(b);
+      listener(`broker-${broker.id}-listener`, broker.port, group).overrideLogicalId(b);
+      attach(`broker-${broker.id}-attachment`, group, broker).overrideLogicalId(b);
+      own.set(broker.id, group);
+    }
+    this.brokerTargetGroups = own;
+
+    const supportedRegions = props.supportedRegions ?? [];
+    this.endpointService = new VpcEndpointService(this, 'endpoint-service', {
+      networkLoadBalancerArns: [nlbArn],
+      acceptanceRequired: props.acceptanceRequired ?? true,
+      allowedPrincipals: [...(props.allowedPrincipals ?? [])],
+      ...(supportedRegions.length > 0 ? { supportedRegions: [...supportedRegions] } : {}),
+      tags: { Name: name },
+    });
+    this.endpointService.overrideLogicalId(`endpoint_service_${s}`);
+  }
+}
+
+function validate(props: KafkaPrivateLinkProviderProps): void {
+  const check = new PropsCheck(`KafkaPrivateLinkProvider ${props.name}`);
+  check.name(props.name, 'name', MAX_LB_NAME_LENGTH);
+  check.name(props.bootstrapTargetGroupName, 'bootstrapTargetGroupName', MAX_LB_NAME_LENGTH);
+  check.expect(Object.keys(props.subnets).length > 0, 'subnets', 'must name at least one subnet by AZ ID, got none');
+  check.expect(
+    props.brokers.length >= 1 && props.brokers.length < MAX_LISTENERS_PER_NLB,
+    'brokers',
+    `must hold 1 to ${MAX_LISTENERS_PER_NLB - 1} brokers (${MAX_LISTENERS_PER_NLB} listeners per NLB, one is the bootstrap listener), got ${props.brokers.length}`,
+  );
+  check.integer(props.shard, 'shard', 0, Number.MAX_SAFE_INTEGER);
+  check.integer(props.bootstrapPort, 'bootstrapPort', 1, 65535);
+  check.integer(props.brokerListenerPort, 'brokerListenerPort', 1, 65535);
+  check.integer(props.idleTimeoutSeconds, 'idleTimeoutSeconds', NLB_IDLE_TIMEOUT_SECONDS.min, NLB_IDLE_TIMEOUT_SECONDS.max);
+  const portOwners = new Map<number, string>([[props.bootstrapPort ?? 10000, 'bootstrapPort']]);
+  const ids = new Map<number, number>();
+  props.brokers.forEach((broker, i) => {
+    const at = `brokers[${i}]`;
+    check.integer(broker.port, `${at}.port`, 1, 65535);
+    check.name(broker.targetGroupName, `${at}.targetGroupName`, MAX_LB_NAME_LENGTH);
+    const owner = portOwners.get(broker.port);
+    check.expect(owner === undefined, `${at}.port`, `must differ from every other listener port, got ${broker.port}, already used by ${owner}`);
+    portOwners.set(broker.port, `${at}.port`);
+    const twin = ids.get(broker.id);
+    check.expect(twin === undefined, `${at}.id`, `must be unique, got ${broker.id}, already used by brokers[${twin}]`);
+    ids.set(broker.id, i);
+  });
+  check.done();
+}
+
+/** The props of one shard's NLB, as the plan derived them from the spec. */
+function providerPropsOf(plan: ExposurePlan, shard: ShardPlan, brokersById: ReadonlyMap<number, ExposurePlan['brokers'][number]>): KafkaPrivateLinkProviderProps {
+  const p = plan.provider;
+  return {
+    name: shard.nlbName,
+    vpcId: p.vpcId,
+    subnets: Object.fromEntries(p.subnets.map((s) => [s.azId, s.subnetId])),
+    brokerSecurityGroupId: p.brokerSecurityGroupId,
+    brokers: shard.brokerIds.map((id) => {
+      const broker = brokersById.get(id)!;
+      return { id, port: broker.port, targetId: broker.targetId, targetGroupName: broker.targetGroupName };
+    }),
+    bootstrapTargetGroupName: shard.bootstrapTargetGroupName,
+    enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic,
+    shard: shard.index,
+    bootstrapPort: plan.bootstrapPort,
+    brokerListenerPort: plan.kafka.client.port,
+    targetType: p.targetType,
+    crossZoneLoadBalancing: p.crossZoneLoadBalancing,
+    clientCidrs: p.clientCidrs,
+    clientPortRanges: shard.portRanges,
+    acceptanceRequired: p.acceptanceRequired,
+    allowedPrincipals: p.allowedPrincipals,
+    supportedRegions: p.supportedRegions,
+    ...(p.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: p.idleTimeoutSeconds } : {}),
+    healthCheck: p.healthCheck,
+  };
+}
