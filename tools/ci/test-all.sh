@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the repository, in one run (`npm test`): per project the type-check, lint and unit
-# tests; the checkov scan of the synthesized stacks; the twin's end-to-end run with real Kafka;
+# tests; the checkov scan of the synthesized stacks; the twin's end-to-end runs with real Kafka
+# (the exposure, then TLS, SASL_SSL and faults);
 # real Terraform with the real AWS provider against the AWS emulator.
 # Runs all of them even when one fails, then prints one closing line and fails if anything did.
 set -uo pipefail
@@ -25,6 +26,7 @@ step() {
 step npx nx run-many -t typecheck lint test --output-style=static
 step npx nx run provider:scan --output-style=static
 step npx nx run twin:verify --output-style=static
+step npx nx run twin:faults --output-style=static
 echo "== provisioning Terraform, the AWS provider and the emulator (log: .gen/provision.log)"
 wait "$provision" || { tail -5 .gen/provision.log; echo "== FAILED: provisioning"; status=1; }
 step npx nx run emulator:verify --output-style=static

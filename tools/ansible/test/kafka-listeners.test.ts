@@ -257,6 +257,40 @@ describe('the kafka-listeners role', () => {
     expect(text).toContain('\nlistener.name.client.ssl.truststore.location=/etc/kafka/tls/ca.p12\n');
   });
 
+  it('sets the SASL keys of a SASL_SSL client listener, and fails without a mechanism', () => {
+    const saslSsl = {
+      listeners: 'INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094',
+      'advertised.listeners': 'INTERNAL://10.0.1.11:9092,CLIENT://kafka-az1.grab:10001',
+      'listener.security.protocol.map': 'INTERNAL:PLAINTEXT,CLIENT:SASL_SSL',
+      'inter.broker.listener.name': 'INTERNAL',
+    };
+    const tls = { keystore_location: '/etc/kafka/tls/broker.p12', keystore_password: 'k', key_password: 'k', truststore_location: '/etc/kafka/tls/ca.p12' };
+    const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'sasl');
+    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: saslSsl, kafka_listeners_client_tls: tls };
+    const without = runPlaybook(synth.inventory, brokersDir, synth.dir, vars);
+    expect(without.status).not.toBe(0);
+    expect(without.stdout).toContain('the client listener CLIENT uses SASL_SSL, so kafka_listeners_client_sasl_mechanisms needs at least one of SCRAM-SHA-256, SCRAM-SHA-512');
+    const unknown = runPlaybook(synth.inventory, brokersDir, synth.dir, { ...vars, kafka_listeners_client_sasl_mechanisms: ['PLAIN'] });
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stdout).toMatch(/value of kafka_listeners_client_sasl_mechanisms must be one or more of: SCRAM-SHA-256, SCRAM-SHA-512. Got no match for: PLAIN/);
+
+    const scram = { ...vars, kafka_listeners_client_sasl_mechanisms: ['SCRAM-SHA-512'] };
+    const interBroker = runPlaybook(synth.inventory, brokersDir, synth.dir, { ...scram, kafka_privatelink_server_properties: { ...saslSsl, 'inter.broker.listener.name': 'CLIENT' } });
+    expect(interBroker.status).not.toBe(0);
+    expect(interBroker.stdout).toContain('the client listener CLIENT uses SASL_SSL and is the inter-broker listener');
+    const check = runPlaybook(synth.inventory, brokersDir, synth.dir, scram, ['--check', '--diff']);
+    expect(check.status).toBe(0);
+    expect(check.stdout).toContain('+listener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512');
+    expect(readFileSync(serverProperties(brokersDir, 101), 'utf8')).toBe(ORIGINAL);
+    const first = mustRunPlaybook(synth.inventory, brokersDir, synth.dir, scram);
+    expect(recap(first.stdout).get('broker-101')?.changed).toBeGreaterThan(0);
+    const text = readFileSync(serverProperties(brokersDir, 101), 'utf8');
+    expect(text).toContain('\nlistener.name.client.sasl.enabled.mechanisms=SCRAM-SHA-512\n');
+    expect(text).toContain('\nlistener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;\n');
+    expect(text).toContain('\nlistener.name.client.ssl.keystore.location=/etc/kafka/tls/broker.p12\n');
+    expect(recap(mustRunPlaybook(synth.inventory, brokersDir, synth.dir, scram).stdout).get('broker-101')?.changed).toBe(0);
+  });
+
   it('stops the rollout at the first broker whose gate fails and touches none after it', () => {
     const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'rollout');
     const marker = (host: string): string => join(brokersDir, host, 'restarted');

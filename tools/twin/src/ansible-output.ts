@@ -18,6 +18,8 @@ export interface BrokerFacts {
   readonly advertisedName: string;
   /** `kafka.grab:10000`. */
   readonly bootstrapServers: string;
+  /** DNS names its client listener's certificate must hold; empty without TLS. */
+  readonly clientTlsSans: readonly string[];
 }
 
 type Vars = Record<string, unknown>;
@@ -33,6 +35,12 @@ function required<T>(vars: Vars, key: string, host: string, type: 'string' | 'nu
   const value = vars[key];
   if (typeof value !== type) throw new Error(`host_vars of ${host}: ${key} should be a ${type}, got ${JSON.stringify(value)}`);
   return value as T;
+}
+
+function names(vars: Vars, key: string, host: string): string[] {
+  const value = vars[key];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new Error(`host_vars of ${host}: ${key} should be a list of names, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** Reads `<ansibleDir>/inventory.yml` and `<ansibleDir>/host_vars/<host>.yml`. Sorted by broker id. */
@@ -54,6 +62,7 @@ export function readBrokerFacts(ansibleDir: string): BrokerFacts[] {
         nlbPort: required(vars, 'kafka_privatelink_nlb_port', host, 'number'),
         advertisedName: required(vars, 'kafka_privatelink_advertised_name', host, 'string'),
         bootstrapServers: required(vars, 'kafka_privatelink_bootstrap_servers', host, 'string'),
+        clientTlsSans: names(vars, 'kafka_privatelink_client_tls_sans', host),
       };
     })
     .sort((a, b) => a.id - b.id);

@@ -1,3 +1,4 @@
+import { healthCheckModel } from './fault-report';
 import { Topology } from './topology';
 
 export interface HaproxyConfigProps {
@@ -57,12 +58,12 @@ export function haproxyConfig(topology: Topology, props: HaproxyConfigProps): st
   }
   const idleOf = new Map(topology.frontends.filter((f) => f.idleTimeoutSeconds !== undefined).map((f) => [f.backend, f.idleTimeoutSeconds!] as const));
   for (const be of topology.backends) {
-    const hc = be.healthCheck;
+    const check = healthCheckModel(be.healthCheck, inter).haproxy;
     lines.push('', `backend ${backendName(be.name)}`);
     const idle = idleOf.get(be.name);
     if (idle !== undefined) lines.push(`  timeout server ${idle}s`);
     for (const s of be.servers) {
-      lines.push(`  server ${s.name} ${s.address}:${s.port} check inter ${inter} rise ${hc.healthyThreshold} fall ${hc.unhealthyThreshold}`);
+      lines.push(`  server ${s.name} ${s.address}:${s.port} ${check}`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -145,7 +145,25 @@ export class KafkaCluster {
 
   /** A JVM of Kafka's (tool or client) in a namespace of the twin. */
   javaIn(namespace: string, mainClass: string, args: readonly string[], logFile: string): string[] {
-    return ['netns', 'exec', namespace, 'java', ...JVM, `-Dtwin.log=${logFile}`, `-Dlog4j2.configurationFile=${this.log4j}`, '-cp', `${this.libs}/*`, mainClass, ...args];
+    return ['netns', 'exec', namespace, ...this.javaArgv(mainClass, args, logFile)];
+  }
+
+  /** The command line of a JVM of Kafka's, for a caller that places it. */
+  javaArgv(mainClass: string, args: readonly string[], logFile: string): string[] {
+    return ['java', ...JVM, `-Dtwin.log=${logFile}`, `-Dlog4j2.configurationFile=${this.log4j}`, '-cp', `${this.libs}/*`, mainClass, ...args];
+  }
+
+  /** The broker dies (SIGKILL) and its service does not start it again: a failed machine. */
+  async kill(host: string): Promise<void> {
+    const node = this.node(host);
+    rmSync(join(node.dir, 'service.enabled'), { force: true });
+    const pid = readFileSync(join(node.dir, 'service.pid'), 'utf8').trim();
+    await mustRun('kill', ['-KILL', pid]);
+  }
+
+  /** The broker's service starts it again (within its loop's 0.2 s). */
+  revive(host: string): void {
+    writeFileSync(join(this.node(host).dir, 'service.enabled'), '');
   }
 
   private java(node: Node, mainClass: string, args: readonly string[], logName: string): string[] {
@@ -199,6 +217,13 @@ export class KafkaCluster {
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((n) => (n.pid === undefined ? undefined : this.supervisor.stop(n.pid))));
     for (const n of this.nodes) delete n.pid;
+  }
+
+  /** A user's SCRAM credential in the cluster's metadata, with Kafka's own kafka-configs. */
+  async addScramUser(mechanism: string, user: string, password: string): Promise<void> {
+    const node = this.nodes[0]!;
+    const args = ['--bootstrap-server', this.adminBootstrap, '--alter', '--add-config', `${mechanism}=[password=${password}]`, '--entity-type', 'users', '--entity-name', user];
+    await mustRun('ip', this.java(node, 'kafka.admin.ConfigCommand', args, 'config-command.log'), { timeoutMs: 120_000 });
   }
 
   /** Metadata as the provider VPC sees it, through a broker's inter-broker listener. */

@@ -20,6 +20,12 @@ export interface ConsumedMessage {
   readonly value: string;
 }
 
+/** What one kcat run sets differently from every client: another bootstrap, other properties. */
+export interface KcatOverrides {
+  readonly bootstrap?: string;
+  readonly config?: ReadonlyMap<string, string>;
+}
+
 /**
  * Runs kcat (librdkafka) on a client host of a consumer VPC. Each run sees the consumer's private
  * hosted zone through its own /etc/hosts: a fresh file bind-mounted in a private mount namespace,
@@ -27,6 +33,8 @@ export interface ConsumedMessage {
  */
 export class KafkaClients {
   private runs = 0;
+  /** ENI addresses the regional (shared) name leaves out of its answers, as for unhealthy interfaces. */
+  private unanswered: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly topology: Topology,
@@ -38,16 +46,29 @@ export class KafkaClients {
     private readonly clientConfig: ReadonlyMap<string, string> = new Map(),
   ) {}
 
-  kcat(client: Client, args: readonly string[], input?: string, timeoutMs = 60_000): Promise<RunResult> {
+  /** From now on the shared name answers without these ENI addresses (none: every ENI again). */
+  leaveOut(addresses: readonly string[]): void {
+    this.unanswered = new Set(addresses);
+  }
+
+  /** `ip` arguments that run `argv` on a client host, with the consumer's hosted zone as its /etc/hosts. */
+  onClientHost(client: Client, argv: readonly string[]): string[] {
     const hosts = join(this.runDir, `hosts-${this.runs++}`);
-    writeFileSync(hosts, hostsFileText(hostsEntries(this.topology.records, client.consumer)));
+    const records = this.topology.records.map((r) => (r.regional ? { ...r, addresses: r.addresses.filter((a) => !this.unanswered.has(a)) } : r));
+    writeFileSync(hosts, hostsFileText(hostsEntries(records, client.consumer)));
     const ns = this.network.clients.get(clientKey(client.consumer, client.azId))!;
     const mountHosts = 'mount --bind "$0" /etc/hosts && exec "$@"';
-    return run(
-      'ip',
-      ['netns', 'exec', ns, 'unshare', '--mount', '--', 'sh', '-c', mountHosts, hosts, 'kcat', '-b', this.bootstrapServers, '-X', 'broker.address.family=v4', ...[...this.clientConfig].flatMap(([k, v]) => ['-X', `${k}=${v}`]), ...args],
-      { ...(input !== undefined ? { input } : {}), timeoutMs },
-    );
+    return ['netns', 'exec', ns, 'unshare', '--mount', '--', 'sh', '-c', mountHosts, hosts, ...argv];
+  }
+
+  /** kcat's arguments before the command's own: bootstrap and every client property (`overrides` win). */
+  kcatArgv(overrides: KcatOverrides = {}): string[] {
+    const config = new Map([...this.clientConfig, ...(overrides.config ?? [])]);
+    return ['kcat', '-b', overrides.bootstrap ?? this.bootstrapServers, '-X', 'broker.address.family=v4', ...[...config].flatMap(([k, v]) => ['-X', `${k}=${v}`])];
+  }
+
+  kcat(client: Client, args: readonly string[], input?: string, timeoutMs = 60_000, overrides: KcatOverrides = {}): Promise<RunResult> {
+    return run('ip', this.onClientHost(client, [...this.kcatArgv(overrides), ...args]), { ...(input !== undefined ? { input } : {}), timeoutMs });
   }
 
   async metadata(client: Client, topic?: string): Promise<KcatMetadata> {

@@ -35,7 +35,7 @@ export interface PlaybookRun extends RunResult {
  * broker's network namespace (a local connection whose Python starts under `ip netns exec`),
  * on the broker's own server.properties, and restarts it through the twin's service script.
  */
-export function twinInventory(cluster: KafkaCluster, hosts: readonly string[], gateTimeoutSeconds: number): string {
+export function twinInventory(cluster: KafkaCluster, hosts: readonly string[], gateTimeoutSeconds: number, hostVars: (host: string) => Record<string, unknown> = () => ({})): string {
   return stringify({
     all: {
       vars: {
@@ -53,6 +53,7 @@ export function twinInventory(cluster: KafkaCluster, hosts: readonly string[], g
             ansible_python_interpreter: `ip netns exec ${cluster.namespaceOf(host)} /usr/bin/python3`,
             kafka_listeners_server_properties_path: cluster.serverPropertiesPath(host),
             kafka_listeners_restart_command: ['sh', SERVICE_SCRIPT, 'restart', cluster.serviceDir(host)],
+            ...hostVars(host),
           },
         ]),
       ),
@@ -159,10 +160,27 @@ export function tally(acked: readonly string[], consumed: readonly string[], sen
   };
 }
 
+/** Where the producer of ContinuousTraffic runs instead of beside the consumer, and how it connects. */
+export interface ProducerPlacement {
+  /** `ip` arguments that run the given command line on the producer's host. */
+  readonly place: (argv: readonly string[]) => string[];
+  readonly bootstrap: string;
+  /** Client properties lines added to the producer's own (security, idle limit). */
+  readonly properties: string;
+}
+
+/** One acknowledged value, with its partition and when the producer saw the acknowledgement. */
+export interface Ack {
+  readonly value: string;
+  readonly partition: number;
+  readonly atMs: number;
+}
+
 /**
  * Continuous traffic inside the provider VPC, over the internal listener, while brokers restart:
  * Kafka's VerifiableProducer (acks=all, idempotence on) reports every acknowledged value; kcat
- * reads the topic from the beginning, without a group, the whole time.
+ * reads the topic from the beginning, without a group, the whole time. With a `ProducerPlacement`
+ * the producer runs elsewhere (a consumer VPC's host, through PrivateLink) and the consumer stays.
  */
 export class ContinuousTraffic {
   private readonly producerLog: string;
@@ -176,6 +194,7 @@ export class ContinuousTraffic {
     private readonly namespace: string,
     private readonly runDir: string,
     readonly topic: string,
+    private readonly placement?: ProducerPlacement,
   ) {
     this.producerLog = join(runDir, 'producer.out');
     this.consumerLog = join(runDir, 'consumer.out');
@@ -184,12 +203,15 @@ export class ContinuousTraffic {
   start(messagesPerSecond: number): void {
     const config = join(this.runDir, 'producer.properties');
     // VerifiableProducer turns retries off unless told otherwise; idempotence needs them.
-    writeFileSync(config, 'enable.idempotence=true\nacks=all\nretries=2147483647\nmax.in.flight.requests.per.connection=5\ndelivery.timeout.ms=600000\n');
+    writeFileSync(config, `enable.idempotence=true\nacks=all\nretries=2147483647\nmax.in.flight.requests.per.connection=5\ndelivery.timeout.ms=600000\n${this.placement?.properties ?? ''}`);
     const bootstrap = this.cluster.adminBootstrap;
+    const args = ['--bootstrap-server', this.placement?.bootstrap ?? bootstrap, '--topic', this.topic, '--acks', '-1', '--throughput', String(messagesPerSecond), '--max-messages', '-1', '--producer.config', config];
+    const logFile = join(this.runDir, 'producer.log');
+    const mainClass = 'org.apache.kafka.tools.VerifiableProducer';
     this.producer = this.supervisor.start(
       'producer',
       'ip',
-      this.cluster.javaIn(this.namespace, 'org.apache.kafka.tools.VerifiableProducer', ['--bootstrap-server', bootstrap, '--topic', this.topic, '--acks', '-1', '--throughput', String(messagesPerSecond), '--max-messages', '-1', '--producer.config', config], join(this.runDir, 'producer.log')),
+      this.placement ? this.placement.place(this.cluster.javaArgv(mainClass, args, logFile)) : this.cluster.javaIn(this.namespace, mainClass, args, logFile),
       this.producerLog,
     );
     this.consumer = this.supervisor.start(
@@ -200,16 +222,21 @@ export class ContinuousTraffic {
     );
   }
 
-  private producerEvents(): { acked: string[]; errors: number } {
-    const acked: string[] = [];
+  /** Every acknowledgement so far, in the producer's order. */
+  acks(): Ack[] {
+    return this.producerEvents().acks;
+  }
+
+  private producerEvents(): { acked: string[]; acks: Ack[]; errors: number } {
+    const acks: Ack[] = [];
     let errors = 0;
     for (const line of readFileSync(this.producerLog, 'utf8').split('\n')) {
       if (!line.startsWith('{')) continue;
-      const event = JSON.parse(line) as { name?: string; value?: string };
-      if (event.name === 'producer_send_success' && event.value !== undefined) acked.push(event.value);
+      const event = JSON.parse(line) as { name?: string; value?: string; partition?: number; timestamp?: number };
+      if (event.name === 'producer_send_success' && event.value !== undefined) acks.push({ value: event.value, partition: event.partition ?? -1, atMs: event.timestamp ?? 0 });
       if (event.name === 'producer_send_error') errors++;
     }
-    return { acked, errors };
+    return { acked: acks.map((a) => a.value), acks, errors };
   }
 
   private consumedValues(): string[] {

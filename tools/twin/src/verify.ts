@@ -37,8 +37,18 @@ export interface VerifyResult {
 
 const check = (name: string, passed: boolean, detail: string): Check => ({ name, passed, detail });
 
+/** How a twin starts beyond its listener sections. */
+export interface TwinOptions {
+  /** Hosts that get their service but stay stopped. */
+  readonly disabled?: ReadonlySet<string>;
+  /** Runs after the storage is formatted, before any broker starts (may edit server.properties). */
+  readonly beforeStart?: (cluster: KafkaCluster) => Promise<void>;
+  /** librdkafka properties every client of the consumer VPCs sets besides the generated ones (TLS, SASL). */
+  readonly clientConfig?: ReadonlyMap<string, string>;
+}
+
 /** One running twin of one synth output. */
-class Twin {
+export class Twin {
   private constructor(
     readonly exposure: Exposure,
     readonly topology: Topology,
@@ -62,7 +72,7 @@ class Twin {
     runDir: string,
     supervisor: Supervisor,
     log: (l: string) => void,
-    options: { disabled?: ReadonlySet<string>; beforeStart?: (cluster: KafkaCluster) => Promise<void> } = {},
+    options: TwinOptions = {},
   ): Promise<Twin> {
     mkdirSync(runDir, { recursive: true });
     const topology = buildTopology(exposure.provider, exposure.consumers, exposure.brokers, exposure.world);
@@ -83,7 +93,7 @@ class Twin {
     if (typeof bootstrap !== 'string') throw new Error(`${consumer.stack} has no ${CONSUMER_OUTPUTS.bootstrapServers} output`);
     // The consumers' recommended idle limit keeps the clients, not the NLB, closing idle connections.
     const idle = consumer.model.outputs.get(CONSUMER_OUTPUTS.connectionsMaxIdleMs);
-    const config = new Map(idle === undefined ? [] : [['connections.max.idle.ms', String(idle)]]);
+    const config = new Map([...(idle === undefined ? [] : [['connections.max.idle.ms', String(idle)] as const]), ...(options.clientConfig ?? [])]);
     return new Twin(exposure, topology, network, cluster, haproxy, new KafkaClients(topology, network, runDir, bootstrap, config), supervisor);
   }
 
@@ -248,12 +258,12 @@ function changedResources(before: string, after: string): string[] {
 }
 
 /** Every broker's listener section from its host vars: what the Ansible role is to set. */
-function targetSections(exposure: Exposure, ansibleDir: string): Map<string, string> {
+export function targetSections(exposure: Exposure, ansibleDir: string): Map<string, string> {
   return new Map(exposure.brokers.map((b) => [b.host, listenerSection(readListenerProperties(ansibleDir, b.host))] as const));
 }
 
 /** The same sections before PrivateLink: without the listener advertised under the zonal name. */
-function prePrivateLinkSections(exposure: Exposure, sections: ReadonlyMap<string, string>): Map<string, string> {
+export function prePrivateLinkSections(exposure: Exposure, sections: ReadonlyMap<string, string>): Map<string, string> {
   return new Map(
     exposure.brokers.map((b) => {
       const section = sections.get(b.host)!;
@@ -282,7 +292,7 @@ async function playbook(twin: Twin, ansibleDir: string, runDir: string, name: st
   return runPlaybook([join(ansibleDir, 'inventory.yml'), overlay], extraVars, join(runDir, `ansible-${name}.log`));
 }
 
-const playbookFailure = (run: PlaybookRun): string => {
+export const playbookFailure = (run: PlaybookRun): string => {
   const fatal = run.stdout.split('\n').filter((l) => l.startsWith('fatal:')).slice(-1)[0];
   return `ansible-playbook exited with ${run.code}${fatal ? `: ${fatal.slice(0, 400)}` : ''}`;
 };

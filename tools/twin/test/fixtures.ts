@@ -107,6 +107,7 @@ const broker = (id: number, az: number): BrokerFacts => ({
   nlbPort: 10000 + az,
   advertisedName: `kafka-az${az}.grab`,
   bootstrapServers: 'kafka.grab:10000',
+  clientTlsSans: [],
 });
 
 export const brokers = (): BrokerFacts[] => [broker(101, 1), broker(201, 2)];
