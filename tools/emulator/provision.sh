@@ -33,7 +33,10 @@ fail() { echo "provision: $*" >&2; exit 1; }
 
 # --- Terraform ---------------------------------------------------------------------------------
 terraform_ok() { "$1" version -json 2>/dev/null | python3 -c 'import json,sys; v=json.load(sys.stdin)["terraform_version"].split("."); sys.exit(0 if (int(v[0]),int(v[1]))>=(1,10) else 1)'; }
-TERRAFORM="$(command -v terraform || true)"
+# Look past our own link: `npm test` puts $CACHE/bin first on PATH before it provisions the rest,
+# and a link made to itself would loop. Link the real binary.
+TERRAFORM="$(PATH="$(tr ':' '\n' <<<"$PATH" | grep -vxF "$CACHE/bin" | paste -sd: -)" command -v terraform || true)"
+[[ -z "$TERRAFORM" ]] || TERRAFORM="$(readlink -f "$TERRAFORM")"
 if [[ -z "$TERRAFORM" ]] || ! terraform_ok "$TERRAFORM"; then
   TERRAFORM="$CACHE/terraform-$TERRAFORM_VERSION/bin/terraform"
   if ! [[ -x "$TERRAFORM" ]]; then
