@@ -1,11 +1,12 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { CONSUMER_OUTPUTS } from '@kafka-privatelink/plan';
 import { BrokerFacts } from './ansible-output';
 import { copySpec, Exposure, readExposure, synth } from './exposure';
 import { classifyFailure, failureLine, FaultRow, faultsTable, healthCheckModel } from './fault-report';
+import { SilentDrop, SilentDropReport } from './idle';
 import { KafkaCluster, kafkaLibs, SERVICE_SCRIPT } from './kafka-cluster';
 import { KcatMetadata, KcatOverrides } from './kcat';
 import { Ack, ContinuousTraffic, ProducerPlacement, runPlaybook, twinInventory } from './rollout';
@@ -37,6 +38,7 @@ const SCRAM_PASSWORD = 'twin-test-only-secret';
 const NOWHERE_MAC = '02:00:00:00:00:01';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const millis = (n: number): string => (n < 1000 ? `${n} ms` : seconds(n));
 
 /** A copy of the spec with the client listener on `protocol` and the NLB idle timeout shortened, synthesized by the real app. */
 async function synthVariant(specPath: string, dir: string, protocol: 'SSL' | 'SASL_SSL'): Promise<{ exposure: Exposure; ansibleDir: string }> {
@@ -297,96 +299,157 @@ async function eniUnreachable(twin: Twin, runDir: string, producerProperties: st
   ];
 }
 
-/** Connections a process holds to the endpoint, and how many of them have been idle at least `idleMs`. */
-interface OpenConnections {
-  readonly total: number;
-  readonly idle: number;
+/** The twin's idle client, run from source by the JDK (tools/twin/kafka/IdleProducer.java). */
+const IDLE_PRODUCER = resolve(__dirname, '..', 'kafka', 'IdleProducer.java');
+
+/** One message of the idle client, as it prints it: when it went out and came back, and what its producer's metrics saw meanwhile. */
+interface IdleSend {
+  readonly value: string;
+  readonly sentAtMs: number;
+  readonly ackedAtMs?: number;
+  readonly error?: string;
+  /** Connections open when the message was sent. */
+  readonly openAtSend: number;
+  /** Connections the client closed during the idle time (the second message only). */
+  readonly closedWhileIdle?: number;
+  /** Connections closed, opened and records retried between the send and the ack. */
+  readonly closed: number;
+  readonly opened: number;
+  readonly retries: number;
+  /** From the send to the first connection the producer lost or closed. */
+  readonly firstCloseAfterMs?: number;
 }
 
-/**
- * Kafka's console producer on a client host: sends one message, idles `idleMs`, sends another to
- * the same partition (one key: the same leader, the same connection) and exits. `open` reads its
- * connections to the endpoint from `ss -i` (lastsnd, lastrcv).
- */
-function idleProducer(twin: Twin, client: Client, topic: string, label: string, idleMs: number, properties: string, runDir: string): { done: Promise<{ code: number | null; text: string; secondSentAt: number; exitedAt: number }>; open: (idleMs: number) => Promise<OpenConnections> } {
-  const props = join(runDir, `idle-${label}.properties`);
-  writeFileSync(props, properties);
-  const logFile = join(runDir, `idle-${label}.log`);
-  writeFileSync(logFile, '');
-  const argv = twin.clients.onClientHost(client, twin.cluster.javaArgv('org.apache.kafka.tools.ConsoleProducer', ['--bootstrap-server', twin.clients.bootstrapServers, '--topic', topic, '--producer.config', props, '--property', 'parse.key=true', '--property', 'key.separator=:'], logFile));
-  const child = spawn('ip', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-  const done = new Promise<{ code: number | null; text: string; secondSentAt: number; exitedAt: number }>((resolve, reject) => {
-    const out: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => out.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), idleMs + 120_000);
-    let secondSentAt = 0;
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, text: `${Buffer.concat(out).toString('utf8')}\n${readFileSync(logFile, 'utf8')}`, secondSentAt, exitedAt: Date.now() });
+/** A run of the idle client on a client host: it sends once, holds its connections until `sendAgain`, then sends once more and exits. */
+class IdleClient {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: IdleSend[] = [];
+  private readonly logFile: string;
+  private firstAck?: () => void;
+  readonly firstAcked: Promise<void>;
+  readonly done: Promise<{ code: number | null; output: string; log: string; sends: readonly IdleSend[] }>;
+
+  constructor(twin: Twin, readonly client: Client, topic: string, readonly key: string, properties: string, runDir: string) {
+    const props = join(runDir, `${key}.properties`);
+    writeFileSync(props, properties);
+    this.logFile = join(runDir, `${key}.log`);
+    writeFileSync(this.logFile, '');
+    const argv = twin.clients.onClientHost(client, twin.cluster.javaArgv(IDLE_PRODUCER, [twin.clients.bootstrapServers, topic, props, key], this.logFile));
+    this.child = spawn('ip', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.firstAcked = new Promise((resolve) => (this.firstAck = resolve));
+    this.done = new Promise((resolve, reject) => {
+      const out: string[] = [];
+      let pending = '';
+      this.child.stdout.on('data', (b: Buffer) => {
+        pending += b.toString('utf8');
+        for (let at = pending.indexOf('\n'); at >= 0; at = pending.indexOf('\n')) {
+          const line = pending.slice(0, at);
+          pending = pending.slice(at + 1);
+          out.push(line);
+          if (line.startsWith('{')) this.lines.push(JSON.parse(line) as IdleSend);
+          if (this.lines.length === 1) this.firstAck?.();
+        }
+      });
+      this.child.stderr.on('data', (b: Buffer) => out.push(b.toString('utf8')));
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 600_000);
+      this.child.on('error', reject);
+      this.child.on('close', (code) => {
+        clearTimeout(timer);
+        this.firstAck?.();
+        resolve({ code, output: `${out.join('\n')}${pending}`, log: readFileSync(this.logFile, 'utf8'), sends: this.lines });
+      });
     });
-    child.stdin.write(`${label}:${label}-1\n`);
-    void (async () => {
-      await sleep(idleMs);
-      secondSentAt = Date.now();
-      child.stdin.end(`${label}:${label}-2\n`);
-    })();
-  });
-  const enis = twin.topology.enis.map((e) => e.address);
-  const ns = twin.network.clients.get(`${client.consumer}/${client.azId}`)!;
-  const open = async (idleFor: number): Promise<OpenConnections> => {
-    const lines = (await mustRun('ss', ['-N', ns, '-tnpiH', 'state', 'established'])).split('\n');
-    // `ip netns exec`, unshare and sh all exec: the JVM keeps the spawned process's pid.
-    // Java's sockets are IPv6 ones with IPv4-mapped addresses: [::ffff:10.20.1.100]:10001.
-    const mine = lines.flatMap((l, i) => (l.includes(`pid=${child.pid},`) && enis.some((a) => l.includes(`${a}:`) || l.includes(`${a}]:`)) ? [lines[i + 1] ?? ''] : []));
-    const msSince = (info: string, key: string): number => Number(new RegExp(`\\b${key}:(\\d+)`).exec(info)?.[1] ?? 0);
-    return { total: mine.length, idle: mine.filter((info) => msSince(info, 'lastsnd') >= idleFor && msSince(info, 'lastrcv') >= idleFor).length };
-  };
-  return { done, open };
+  }
+
+  /** When its first message was acknowledged (undefined when it was not). */
+  get firstAckedAtMs(): number | undefined {
+    return this.lines[0]?.ackedAtMs;
+  }
+
+  sendAgain(): void {
+    this.child.stdin.end('send\n');
+  }
+}
+
+/** The line of a Java client's log that says a request met a broken connection (the producer's retry warning first), without its time stamp. */
+function brokenLine(log: string): string | undefined {
+  const lines = log.split('\n');
+  const found = [/NETWORK_EXCEPTION/, /Connection reset by peer|disconnected/i].map((p) => lines.find((l) => p.test(l))).find((l) => l !== undefined);
+  return found?.replace(/^\[[^\]]*\]\s*/, '').replace(/\[(Producer|Consumer) clientId=[^\]]*\]\s*/, '').replace(/\s*\([a-z.]+\.[A-Za-z]+\)$/, '').slice(0, 200);
 }
 
 /**
- * Idle connections past the NLB's idle timeout (the spec variant's 60 s, which HAProxy's `timeout
- * client`/`timeout server` play). The NLB forgets an idle flow silently and answers the next
- * packet with a reset; HAProxy would close with a FIN instead, so around the timeout the NLB
- * host's packets to the clients vanish (a neighbour entry to a MAC nobody has) and, once HAProxy
- * has closed, the kernel's leftover sockets to them are destroyed (`ss -K`): the clients hear
- * nothing, and their next packet meets a socket that is gone, which the kernel answers with RST,
- * as the NLB does.
+ * Idle connections past the NLB's idle timeout (the spec variant's 60 s, HAProxy's `timeout
+ * client`/`timeout server` from the listener's `tcp_idle_timeout_seconds`), side by side: a Java
+ * producer with the generated `connections.max.idle.ms` and one with the Java client's default
+ * (540000 ms). Each sends a message, idles past the timeout while `SilentDrop` plays the NLB's
+ * silent forgetting on its connections, and sends again.
  */
-async function idleConnections(twin: Twin, runDir: string, tlsProperties: string, log: (l: string) => void): Promise<FaultRow> {
+async function idleConnections(twin: Twin, runDir: string, tlsProperties: string, log: (l: string) => void): Promise<FaultRow[]> {
   const topic = 'twin-fault-idle';
   await twin.cluster.createTopic(topic);
-  const client = twin.topology.clients[0]!;
-  const idleSeconds = twin.topology.frontends[0]!.idleTimeoutSeconds ?? 350;
-  const generated = twin.exposure.consumers[0]!.model.outputs.get(CONSUMER_OUTPUTS.connectionsMaxIdleMs);
-  const idleMs = (idleSeconds + 15) * 1000;
-  log(`fault: a producer idles ${idleSeconds + 15} s, past the NLB's ${idleSeconds} s idle timeout, with connections.max.idle.ms=${generated}`);
+  const timeoutSeconds = twin.topology.frontends[0]!.idleTimeoutSeconds ?? 350;
+  const timeoutMs = timeoutSeconds * 1000;
+  const generated = Number(twin.exposure.consumers[0]!.model.outputs.get(CONSUMER_OUTPUTS.connectionsMaxIdleMs));
   const base = `${tlsProperties.replace(/^connections\.max\.idle\.ms=.*\n/m, '')}acks=all\nenable.idempotence=true\n`;
-  const startedAt = Date.now();
-  const producer = idleProducer(twin, client, topic, 'idle', idleMs, `${base}connections.max.idle.ms=${generated}\n`, runDir);
-  // The first message goes out within seconds (a JVM's start); the silence spans the NLB's timeout
-  // of a connection idle since then, and ends before the second message.
-  const silence = { from: (idleSeconds - 5) * 1000, to: (idleSeconds + 12) * 1000 };
-  await sleep(silence.from);
-  const open = await producer.open(Number(generated));
-  await mustRun('ip', ['-n', twin.network.nlb, 'neigh', 'replace', client.address, 'lladdr', NOWHERE_MAC, 'dev', 'consumer', 'nud', 'permanent']);
-  await sleep(silence.to - (Date.now() - startedAt));
-  // Only what HAProxy has closed (its FIN unanswered): younger connections keep their state, as on an NLB.
-  await mustRun('ss', ['-N', twin.network.nlb, '-K', 'state', 'fin-wait-1', 'dst', client.address]);
-  await mustRun('ip', ['-n', twin.network.nlb, 'neigh', 'del', client.address, 'dev', 'consumer']);
-  const w = await producer.done;
-  const consumed = (await twin.clients.consume(twin.topology.clients[twin.topology.clients.length - 1]!, topic)).map((m) => m.value);
-  const delivered = consumed.includes('idle-1') && consumed.includes('idle-2');
-  const trouble = /Connection reset by peer|NETWORK_EXCEPTION|Disconnected from node/i;
-  const lineOf = (text: string): string => text.split('\n').find((l) => trouble.test(l))?.replace(/^\[[^\]]*\]\s*/, '').slice(0, 120) ?? '';
-  return {
-    name: `idle: connections.max.idle.ms=${generated} (generated), NLB idle ${idleSeconds} s`,
-    passed: w.code === 0 && open.idle === 0 && !trouble.test(w.text) && delivered,
-    recoveryMs: w.exitedAt - w.secondSentAt,
-    detail: `${idleSeconds - 5} s into the idle time the client held ${open.total} connections to the endpoint, ${open.idle} idle ${Number(generated) / 1000} s or more (it closes them at ${Number(generated) / 1000} s, before the NLB's ${idleSeconds} s); the next message ${delivered ? 'delivered' : 'NOT delivered'} (recovery: send to exit), ${trouble.test(w.text) ? `but: ${lineOf(w.text)}` : 'no error or reset logged'}`,
+  const cases = [
+    { key: 'idle-generated', properties: `${base}connections.max.idle.ms=${generated}\n` },
+    { key: 'idle-default', properties: base },
+  ];
+  // Two client hosts when the topology has them, so that each host's connections are one client's.
+  const hosts = [twin.topology.clients[0]!, twin.topology.clients[1] ?? twin.topology.clients[0]!];
+  const together = hosts[0]!.address !== hosts[1]!.address;
+  log(`fault: producers idle ${timeoutSeconds + 15} s past the NLB's ${timeoutSeconds} s idle timeout${together ? ', side by side' : ', one after the other'}: connections.max.idle.ms=${generated} (generated) and the Java default (540000)`);
+  const play = async (c: (typeof cases)[number], host: Client) => {
+    const drop = new SilentDrop(twin.network.nlb, 'consumer', host.address, timeoutMs, NOWHERE_MAC);
+    const client = new IdleClient(twin, host, topic, c.key, c.properties, runDir);
+    await client.firstAcked;
+    const ackedAt = client.firstAckedAtMs;
+    if (ackedAt !== undefined) {
+      await sleep(ackedAt + timeoutMs + 15_000 - Date.now());
+      await drop.quiet();
+      client.sendAgain();
+    }
+    const result = await client.done;
+    return { ...result, drop: await drop.stop(), host };
   };
+  const [withLimit, without] = together ? await Promise.all(cases.map((c, i) => play(c, hosts[i]!))) : [await play(cases[0]!, hosts[0]!), await play(cases[1]!, hosts[1]!)];
+  const consumed = new Set((await twin.clients.consume(twin.topology.clients[twin.topology.clients.length - 1]!, topic)).map((m) => m.value));
+  const lost = (r: { sends: readonly IdleSend[] }): number => r.sends.filter((s) => s.ackedAtMs !== undefined && !consumed.has(s.value)).length;
+  const second = (r: { sends: readonly IdleSend[] }): IdleSend | undefined => r.sends[1];
+  const failure = (r: { code: number | null; output: string; sends: readonly IdleSend[] }): string =>
+    r.sends.find((s) => s.error)?.error ?? (r.code === 0 ? '' : `the idle client exited with ${r.code}: ${r.output.trim().split('\n').slice(-2).join(' ')}`);
+  const ackedBoth = (r: { code: number | null; sends: readonly IdleSend[] }): boolean => r.code === 0 && r.sends.length === 2 && r.sends.every((s) => s.ackedAtMs !== undefined);
+  const model = (d: SilentDropReport): string => (d.closedAudibly || d.outlived ? `; the NLB model failed: ${d.closedAudibly} connections closed with a FIN the client heard, ${d.outlived} outlived the timeout` : '');
+
+  const w = second(withLimit);
+  const wo = second(without);
+  const woBroken = brokenLine(without.log);
+  return [
+    {
+      name: `idle: connections.max.idle.ms=${generated} (generated), NLB idle ${timeoutSeconds} s`,
+      passed: ackedBoth(withLimit) && w !== undefined && (w.closedWhileIdle ?? 0) > 0 && w.closed === 0 && w.retries === 0 &&
+        withLimit.drop.dropped === 0 && withLimit.drop.longestIdleMs < timeoutMs && withLimit.drop.closedAudibly === 0 && lost(withLimit) === 0 && brokenLine(withLimit.log) === undefined,
+      ackedLost: lost(withLimit),
+      detail: w === undefined || !ackedBoth(withLimit)
+        ? `the idle client failed: ${failure(withLimit) || 'no second message'}`
+        : `the client closed ${w.closedWhileIdle} idle connections itself at ${generated / 1000} s; at the NLB none of its connections reached the ${timeoutSeconds} s timeout (the longest idle ${seconds(withLimit.drop.longestIdleMs)}), so none was dropped; ` +
+          `the next message was acked ${millis(w.ackedAtMs! - w.sentAtMs)} after the send with ${w.retries} retries and ${w.closed} connections lost (${w.openAtSend} open at the send, ${w.opened} opened for it), ${brokenLine(withLimit.log) ? `but the log says: ${brokenLine(withLimit.log)}` : 'no broken connection in the log'}; ${lost(withLimit) === 0 ? 'both messages read back' : `${lost(withLimit)} acked messages NOT read back`}${model(withLimit.drop)}`,
+    },
+    {
+      name: `idle: Java's default connections.max.idle.ms (540000), NLB idle ${timeoutSeconds} s`,
+      passed: ackedBoth(without) && wo !== undefined && wo.closedWhileIdle === 0 && wo.openAtSend > 0 && without.drop.dropped > 0 && without.drop.closedAudibly === 0 && without.drop.outlived === 0 &&
+        wo.firstCloseAfterMs !== undefined && wo.retries > 0 && woBroken !== undefined && lost(without) === 0,
+      ...(wo?.firstCloseAfterMs !== undefined ? { detectionMs: wo.firstCloseAfterMs } : {}),
+      ...(wo?.ackedAtMs !== undefined ? { recoveryMs: wo.ackedAtMs - wo.sentAtMs } : {}),
+      ackedLost: lost(without),
+      detail: wo === undefined || !ackedBoth(without)
+        ? `the idle client failed: ${failure(without) || 'no second message'}${model(without.drop)}`
+        : `the client kept its ${wo.openAtSend} connections open while idle (closed ${wo.closedWhileIdle}); the NLB dropped ${without.drop.dropped} of them silently at ${timeoutSeconds} s; ` +
+          `the next message ${wo.firstCloseAfterMs === undefined ? 'lost no connection (the drop did not reach the client)' : `lost its connection ${millis(wo.firstCloseAfterMs)} after the send: "${woBroken ?? 'nothing in the log'}"`}; ` +
+          `the producer retried ${wo.retries} times over ${wo.opened} new connections and was acked ${millis(wo.ackedAtMs! - wo.sentAtMs)} after the send; ${lost(without) === 0 ? 'both messages read back' : `${lost(without)} acked messages NOT read back`}${model(without.drop)}`,
+    },
+  ];
 }
 
 /** One run of a Kafka Java tool on a client host, with client properties; its output and its log. */
@@ -519,7 +582,7 @@ async function scenarios(options: FaultsOptions, add: (row: FaultRow) => void): 
     add({ name: 'TLS: produce and consume through every zonal name', passed: pc.check.passed, detail: pc.check.detail });
     for (const row of await brokerStops(twin, sslRun, javaTls, log)) add(row);
     for (const row of await eniUnreachable(twin, sslRun, javaTls, log)) add(row);
-    add(await idleConnections(twin, sslRun, javaTls, log));
+    for (const row of await idleConnections(twin, sslRun, javaTls, log)) add(row);
     add(await missingSan(twin, ca, javaTls, sslRun, log));
   } finally {
     await twin.down();
