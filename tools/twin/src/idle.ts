@@ -55,8 +55,8 @@ const CLOSED_STATES = ['fin-wait-1', 'fin-wait-2', 'closing', 'last-ack'].flatMa
  * a FIN, and a client that hears the FIN closes cleanly. An NLB says nothing: it forgets the flow
  * and answers the client's next packet with RST. So when a connection of the client has been idle
  * `timeoutMs - leadMs` at the NLB, the NLB host's packets to the client start to vanish (its
- * neighbour entry points to a MAC nobody has); once HAProxy has closed every connection that was
- * open then, the closed sockets are destroyed (`ss -K`) and the packets flow again. The client's
+ * neighbour entry points to a MAC nobody has); once HAProxy has closed the connections that were
+ * that old, the closed sockets are destroyed (`ss -K`) and the packets flow again. The client's
  * next packet on such a connection then meets no socket, and the kernel answers it with RST.
  */
 export class SilentDrop {
@@ -119,7 +119,8 @@ export class SilentDrop {
           if (now.some((s) => s.idleMs >= this.timeoutMs - this.leadMs)) {
             await this.neighbour(true);
             silencedAt = Date.now();
-            watched = new Set(current.keys());
+            // The connections that time out now; a younger one gets a silence of its own later.
+            watched = new Set(now.filter((s) => s.idleMs >= this.timeoutMs - this.leadMs - 2 * this.pollMs).map(key));
           }
         } else if (![...watched].some((k) => current.has(k))) {
           await mustRun('ss', ['-N', this.namespace, '-K', '-tnH', ...CLOSED_STATES, 'dst', this.client]);
