@@ -9,6 +9,7 @@ import { classifyFailure, failureLine, FaultRow, faultsTable, healthCheckModel }
 import { SilentDrop, SilentDropReport } from './idle';
 import { KafkaCluster, kafkaLibs, SERVICE_SCRIPT } from './kafka-cluster';
 import { KcatMetadata, KcatOverrides } from './kcat';
+import { silence } from './network';
 import { Ack, ContinuousTraffic, ProducerPlacement, runPlaybook, twinInventory } from './rollout';
 import { mustRun, run, sleep, waitFor } from './shell';
 import { Supervisor } from './supervisor';
@@ -34,8 +35,6 @@ const CHECK_INTERVAL_MS = 1000;
 const IDLE_TIMEOUT_SECONDS = 60;
 const SCRAM_USER = 'twin-client';
 const SCRAM_PASSWORD = 'twin-test-only-secret';
-/** A MAC address no interface of the twin has: frames to it vanish, as packets to a dead ENI do. */
-const NOWHERE_MAC = '02:00:00:00:00:01';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const millis = (n: number): string => (n < 1000 ? `${n} ms` : seconds(n));
@@ -203,9 +202,7 @@ async function brokerStops(twin: Twin, runDir: string, producerProperties: strin
 /** Every client host's packets to `addresses` go to a MAC address nobody has, and vanish; or no longer. */
 async function blackhole(twin: Twin, addresses: readonly string[], on: boolean): Promise<void> {
   for (const ns of twin.network.clients.values()) {
-    for (const a of addresses) {
-      await mustRun('ip', on ? ['-n', ns, 'neigh', 'replace', a, 'lladdr', NOWHERE_MAC, 'dev', 'eth0', 'nud', 'permanent'] : ['-n', ns, 'neigh', 'del', a, 'dev', 'eth0']);
-    }
+    for (const a of addresses) await silence(ns, 'eth0', a, on);
   }
 }
 
@@ -401,7 +398,7 @@ async function idleConnections(twin: Twin, runDir: string, tlsProperties: string
   const together = hosts[0]!.address !== hosts[1]!.address;
   log(`fault: producers idle ${timeoutSeconds + 15} s past the NLB's ${timeoutSeconds} s idle timeout${together ? ', side by side' : ', one after the other'}: connections.max.idle.ms=${generated} (generated) and the Java default (540000)`);
   const play = async (c: (typeof cases)[number], host: Client) => {
-    const drop = new SilentDrop(twin.network.nlb, 'consumer', host.address, timeoutMs, NOWHERE_MAC);
+    const drop = new SilentDrop(twin.network.nlb, 'consumer', host.address, timeoutMs);
     const client = new IdleClient(twin, host, topic, c.key, c.properties, runDir);
     await client.firstAcked;
     const ackedAt = client.firstAckedAtMs;

@@ -1,3 +1,4 @@
+import { silence } from './network';
 import { mustRun, sleep } from './shell';
 
 /** One TCP socket in `ss -tniH` output: its two ends and how long since it last sent and received data. */
@@ -70,7 +71,6 @@ export class SilentDrop {
     private readonly device: string,
     private readonly client: string,
     private readonly timeoutMs: number,
-    private readonly nowhereMac: string,
     private readonly leadMs = 3000,
     private readonly pollMs = 250,
   ) {
@@ -92,9 +92,7 @@ export class SilentDrop {
     parseSocketIdle(await mustRun('ss', ['-N', this.namespace, '-tniH', 'state', 'established', 'dst', this.client]));
 
   private neighbour = async (silent: boolean): Promise<void> => {
-    await mustRun('ip', silent
-      ? ['-n', this.namespace, 'neigh', 'replace', this.client, 'lladdr', this.nowhereMac, 'dev', this.device, 'nud', 'permanent']
-      : ['-n', this.namespace, 'neigh', 'del', this.client, 'dev', this.device]);
+    await silence(this.namespace, this.device, this.client, silent);
     this.silenced = silent;
   };
 
@@ -107,20 +105,22 @@ export class SilentDrop {
     let previous = new Map<string, SocketIdle>();
     let watched = new Set<string>();
     const key = (s: SocketIdle): string => `${s.local} ${s.peer}`;
+    // Idle enough to time out before the next poll but one: silenced now, or about to be.
+    const nearMs = this.timeoutMs - this.leadMs - 2 * this.pollMs;
     try {
       while (!this.stopped) {
         const now = await this.established();
         const current = new Map(now.map((s) => [key(s), s] as const));
         for (const s of now) longestIdleMs = Math.max(longestIdleMs, s.idleMs);
-        this.nearTimeout = now.some((s) => s.idleMs >= this.timeoutMs - this.leadMs - 2 * this.pollMs);
+        this.nearTimeout = now.some((s) => s.idleMs >= nearMs);
         if (!this.silenced) {
           // Gone at its timeout although nothing was silenced: its FIN reached the client.
-          for (const [k, s] of previous) if (!current.has(k) && s.idleMs >= this.timeoutMs - this.leadMs - 2 * this.pollMs) closedAudibly++;
+          for (const [k, s] of previous) if (!current.has(k) && s.idleMs >= nearMs) closedAudibly++;
           if (now.some((s) => s.idleMs >= this.timeoutMs - this.leadMs)) {
             await this.neighbour(true);
             silencedAt = Date.now();
             // The connections that time out now; a younger one gets a silence of its own later.
-            watched = new Set(now.filter((s) => s.idleMs >= this.timeoutMs - this.leadMs - 2 * this.pollMs).map(key));
+            watched = new Set(now.filter((s) => s.idleMs >= nearMs).map(key));
           }
         } else if (![...watched].some((k) => current.has(k))) {
           await mustRun('ss', ['-N', this.namespace, '-K', '-tnH', ...CLOSED_STATES, 'dst', this.client]);

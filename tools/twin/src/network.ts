@@ -17,6 +17,17 @@ export const clientKey = (consumer: string, azId: string): string => `${consumer
 
 const ip = (...args: string[]): Promise<string> => mustRun('ip', args);
 
+/** A MAC address no interface of the twin has: frames to it vanish, as packets to a dead ENI do. */
+export const NOWHERE_MAC = '02:00:00:00:00:01';
+
+/**
+ * Makes packets from namespace `ns` to `address` (a neighbour on `dev`) vanish without an error,
+ * by pointing its neighbour entry to `NOWHERE_MAC`; or, with `silent` false, lets them flow again.
+ */
+export async function silence(ns: string, dev: string, address: string, silent: boolean): Promise<void> {
+  await (silent ? ip('-n', ns, 'neigh', 'replace', address, 'lladdr', NOWHERE_MAC, 'dev', dev, 'nud', 'permanent') : ip('-n', ns, 'neigh', 'del', address, 'dev', dev));
+}
+
 /**
  * Builds the networks from namespaces and veth pairs: a switch namespace holds two bridges, the
  * provider VPC (brokers and the NLB) and the consumer VPCs (clients and the endpoint ENIs). Only

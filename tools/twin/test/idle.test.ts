@@ -86,7 +86,7 @@ describe('SilentDrop (network namespaces: needs root, ip, ss, python3)', () => {
   }, 40_000);
 
   it('with it, the close is silent and the next packet meets a reset, as at an NLB', async () => {
-    const drop = new SilentDrop(nlb, 'consumer', '10.251.0.2', 1500, '02:00:00:00:00:01', 700, 100);
+    const drop = new SilentDrop(nlb, 'consumer', '10.251.0.2', 1500, 700, 100);
     const outcome = await idleConnection();
     const report = await drop.stop();
     expect({ outcome, ...report, longestIdleMs: report.longestIdleMs >= 800 }).toEqual({ outcome: 'reset', dropped: 1, closedAudibly: 0, outlived: 0, longestIdleMs: true });
