@@ -22,6 +22,6 @@ export function synthArtifacts(prepared: PreparedPlan): Artifact[] {
       path: ARTIFACT_PATHS.ansibleHostVars(broker.inventoryHostname),
       content: ansibleHostVars(plan, broker),
     })),
-    { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan, changes: prepared.changes }) },
+    { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan }) },
   ];
 }

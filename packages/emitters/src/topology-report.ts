@@ -1,11 +1,8 @@
-import { AllocationChange, describeChange } from '@kafka-privatelink/port-allocation';
 import { ExposurePlan } from '@kafka-privatelink/plan';
 import { advertisedAddressOf } from './kafka-listeners';
 
 export interface TopologyReportProps {
   readonly plan: ExposurePlan;
-  /** What this synth changed in the port lockfile. */
-  readonly changes: readonly AllocationChange[];
 }
 
 const code = (text: string | number): string => `\`${text}\``;
@@ -67,10 +64,13 @@ export function mermaidDiagram(plan: ExposurePlan): string {
 }
 
 /**
- * A Markdown report for people and pull requests: the port table, the allocation changes of this
- * synth and a Mermaid diagram. Pure: no dates, every list in a stable order.
+ * A Markdown report for people and pull requests: the port table, the retired ports and a Mermaid
+ * diagram. Pure: no dates, every list in a stable order. A function of the spec and the lockfile
+ * alone, never of what this synth changed: a replay from Nx's cache or a re-synth must give the
+ * same bytes as the synth that allocated (the allocations are printed, and the lockfile's diff
+ * shows them).
  */
-export function topologyReport({ plan, changes }: TopologyReportProps): string {
+export function topologyReport({ plan }: TopologyReportProps): string {
   const { client } = plan.kafka;
   const bootstrap = plan.shards.map((s) => code(`${s.sharedName}:${plan.bootstrapPort}`)).join(', ');
   const sections: string[] = [
@@ -100,8 +100,6 @@ export function topologyReport({ plan, changes }: TopologyReportProps): string {
           ['r', 'r', 'r'],
           plan.retiredPorts.map((r) => [String(r.port), String(r.shard), String(r.broker)]),
         )}`,
-    '## Allocation changes in this synth',
-    changes.length === 0 ? 'None: the lockfile already held the port of every broker.' : changes.map((c) => `- ${describeChange(c)}`).join('\n'),
     '## Consumers',
     plan.consumers.length === 0
       ? 'None.'
