@@ -39,6 +39,16 @@ type Json = Record<string, any>;
 const byAddress = (json: Json): Map<string, string> =>
   new Map(Object.entries<Record<string, unknown>>(json.resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => [`${type}.${name}`, JSON.stringify(body)])));
 
+/** The error `build` throws, to check its class and its whole message once. */
+function refusal(build: () => unknown): Error {
+  try {
+    build();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a refusal');
+}
+
 describe('several KafkaPrivateLinkProviders in one stack', () => {
   it('GIVEN two clusters, the second with an addressPrefix WHEN synthesized in one stack THEN each has its own NLB, listeners, target groups and endpoint service, and the outputs name each its own', () => {
     // GIVEN a team's stack with two clusters and an output of each one's service name
@@ -106,15 +116,9 @@ describe('several KafkaPrivateLinkProviders in one stack', () => {
     new Cluster(stack, 'orders', orders());
 
     // WHEN the second one has no prefix of its own THEN it is refused, not merged into the first
-    const refusal = (() => {
-      try {
-        new Cluster(stack, 'payments', payments());
-      } catch (error) {
-        return error;
-      }
-    })();
-    expect(refusal).toBeInstanceOf(KafkaPrivateLinkError);
-    expect((refusal as Error).message).toBe(
+    const error = refusal(() => new Cluster(stack, 'payments', payments()));
+    expect(error).toBeInstanceOf(KafkaPrivateLinkError);
+    expect(error.message).toBe(
       'KafkaPrivateLinkProvider streaming/payments/kafka: the Terraform address aws_security_group.nlb_s0 is already taken, by streaming/orders/kafka; ' +
         'constructs that share a stack need distinct addressPrefix props',
     );
