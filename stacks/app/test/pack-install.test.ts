@@ -16,7 +16,7 @@ function run(command: string, args: readonly string[], cwd: string) {
 }
 
 describe('the constructs from outside the workspace', () => {
-  it('install from their tarballs into a fresh cdktf app, which synthesizes its own stack with the provider construct in it', () => {
+  it('install from their tarballs into a fresh cdktf app, which synthesizes its own stack with two provider constructs in it', () => {
     // GIVEN the packed tarballs (the build target made each package's dist/) and a fresh app outside the workspace
     const root = mkdtempSync(join(tmpdir(), 'kpl-team-app-'));
     expect(relative(REPO_ROOT, root).startsWith('..')).toBe(true);
@@ -47,15 +47,26 @@ describe('the constructs from outside the workspace', () => {
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
     run(process.execPath, ['main.js'], app);
 
-    // THEN the stack holds the team's own provider, backend and bucket beside the exposure's listeners
+    // THEN the stack holds the team's own provider, backend and bucket beside both clusters' listeners,
+    // the first cluster's at the addresses of a construct alone in its stack, the second's behind its prefix
     const stack = JSON.parse(readFileSync(join(app, 'cdktf.out', 'stacks', 'streaming', 'cdk.tf.json'), 'utf8'));
-    expect(Object.values<any>(stack.resource.aws_lb_listener).map((l) => l.port).sort()).toEqual([10000, 10001, 10002]);
-    expect(Object.keys(stack.resource.aws_lb_listener).sort()).toEqual(['bootstrap_s0', 'broker_1', 'broker_2']);
+    const listeners = Object.fromEntries(Object.entries<any>(stack.resource.aws_lb_listener).map(([address, l]) => [address, [l.port, l.load_balancer_arn]]));
+    expect(listeners).toEqual({
+      bootstrap_s0: [10000, '${aws_lb.nlb_s0.arn}'],
+      broker_1: [10001, '${aws_lb.nlb_s0.arn}'],
+      broker_2: [10002, '${aws_lb.nlb_s0.arn}'],
+      payments_bootstrap_s0: [10000, '${aws_lb.payments_nlb_s0.arn}'],
+      payments_broker_1: [10001, '${aws_lb.payments_nlb_s0.arn}'],
+    });
     expect(stack.resource.aws_s3_bucket).toEqual({ 'audit-logs': expect.objectContaining({ bucket: 'streaming-audit-logs' }) });
     expect(stack.resource.aws_vpc_endpoint_service.endpoint_service_s0).toMatchObject({ allowed_principals: ['arn:aws:iam::444455556666:root'] });
+    expect(stack.resource.aws_vpc_endpoint_service.payments_endpoint_service_s0).toMatchObject({ network_load_balancer_arns: ['${aws_lb.payments_nlb_s0.arn}'] });
     expect(stack.provider.aws).toEqual([expect.objectContaining({ region: 'us-east-1', allowed_account_ids: ['111122223333'] })]);
     expect(stack.terraform.backend.s3).toMatchObject({ bucket: 'streaming-terraform-state' });
-    expect(Object.values<any>(stack.output).map((o) => o.value)).toEqual(['${aws_vpc_endpoint_service.endpoint_service_s0.service_name}']);
+    expect(Object.values<any>(stack.output).map((o) => o.value)).toEqual([
+      '${aws_vpc_endpoint_service.endpoint_service_s0.service_name}',
+      '${aws_vpc_endpoint_service.payments_endpoint_service_s0.service_name}',
+    ]);
     // and the packages ran as JavaScript, with no TypeScript installed, and offer no way into their files
     expect(existsSync(join(app, 'node_modules', 'typescript'))).toBe(false);
     const deep = spawnSync(process.execPath, ['-e', "require('@kafka-privatelink/provider/kafka-privatelink-provider')"], { cwd: app, encoding: 'utf8' });

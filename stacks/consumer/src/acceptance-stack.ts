@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ACCEPTANCE_STACK, CONSUMER_OUTPUTS, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { accountProvider, configureBackend, remoteState, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
+import { accountProvider, configureBackend, remoteState, setAddress, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
 import { KafkaEndpointConnection, KafkaPrivateLinkAcceptance } from './kafka-privatelink-acceptance';
 
 export interface AcceptanceStackProps {
@@ -24,12 +24,13 @@ export class AcceptanceStack extends TerraformStack {
     accountProvider(this, plan, plan.provider);
     configureBackend(this, { plan, stackName: ACCEPTANCE_STACK, outdir, stateRoot });
 
-    const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: ACCEPTANCE_STACK });
-    providerState.overrideLogicalId(PROVIDER_STACK);
+    const providerState = setAddress(remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: ACCEPTANCE_STACK }), PROVIDER_STACK);
     const connections: KafkaEndpointConnection[] = [];
     for (const consumer of plan.consumers) {
-      const consumerState = remoteState(this, `${consumer.name}-state`, { plan, stackName: consumer.stackName, outdir, stateRoot, fromStack: ACCEPTANCE_STACK });
-      consumerState.overrideLogicalId(`consumer_${terraformKey(consumer.name)}`);
+      const consumerState = setAddress(
+        remoteState(this, `${consumer.name}-state`, { plan, stackName: consumer.stackName, outdir, stateRoot, fromStack: ACCEPTANCE_STACK }),
+        `consumer_${terraformKey(consumer.name)}`,
+      );
       for (const shard of plan.shards) {
         connections.push({
           key: `${consumer.name}-${shardKey(shard.index)}`,

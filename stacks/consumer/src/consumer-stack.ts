@@ -1,7 +1,7 @@
 import { Annotations, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { CONSUMER_OUTPUTS, ConsumerPlan, ExposurePlan, PROVIDER_OUTPUTS, PROVIDER_STACK } from '@kafka-privatelink/plan';
-import { accountProvider, configureBackend, namedOutput, remoteState, shardKey } from '@kafka-privatelink/plumbing';
+import { accountProvider, configureBackend, namedOutput, remoteState, setAddress, shardKey } from '@kafka-privatelink/plumbing';
 import { KafkaPrivateLinkConsumer } from './kafka-privatelink-consumer';
 
 export interface ConsumerStackProps {
@@ -30,8 +30,10 @@ export class ConsumerStack extends TerraformStack {
 
     accountProvider(this, plan, consumer);
     configureBackend(this, { plan, stackName: consumer.stackName, outdir, stateRoot });
-    const providerState = remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: consumer.stackName });
-    providerState.overrideLogicalId(PROVIDER_STACK);
+    const providerState = setAddress(
+      remoteState(this, 'provider-state', { plan, stackName: PROVIDER_STACK, outdir, stateRoot, fromStack: consumer.stackName }),
+      PROVIDER_STACK,
+    );
 
     this.kafka = new KafkaPrivateLinkConsumer(
       this,

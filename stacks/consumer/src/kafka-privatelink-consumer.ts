@@ -8,7 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { byCodePoint, ConsumerPlan, ExposurePlan, PortRange } from '@kafka-privatelink/plan';
-import { PropsCheck, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
+import { addressOf, ownAddresses, PropsCheck, ref, setAddress, shardKey, terraformKey, UniqueName } from '@kafka-privatelink/plumbing';
 
 /** One endpoint service (one NLB shard) of the Kafka cluster, as the consumer side reaches it. */
 export interface KafkaEndpointServiceRef {
@@ -40,7 +40,12 @@ export interface KafkaPrivateLinkConsumerProps {
   readonly endpointServices: readonly KafkaEndpointServiceRef[];
   /** The private hosted zone the names go in, e.g. `grab`. */
   readonly zoneName: string;
-  /** @default - a new private zone on the VPC */
+  /**
+   * The zone to put the names in. AWS refuses a second private zone of one name on one VPC, so a
+   * second consumer of the same VPC and zone name (one VPC reaching two clusters) takes the
+   * first's: `hostedZoneId: first.hostedZoneId`; the names of the two clusters must then differ.
+   * @default - a new private zone on the VPC
+   */
   readonly hostedZoneId?: string;
   /** Client networks that may connect. @default [] */
   readonly allowedCidrs?: readonly string[];
@@ -48,14 +53,31 @@ export interface KafkaPrivateLinkConsumerProps {
   readonly allowedSecurityGroupIds?: readonly string[];
   /** The endpoint services' Region, for an endpoint in another Region. @default - the endpoint's own Region */
   readonly serviceRegion?: string;
+  /**
+   * What every Terraform address of this construct begins with (`orders` gives
+   * `aws_vpc_endpoint.orders_kafka_s0`), so that several consumers (one VPC reaching several
+   * clusters) can share a stack: a lowercase letter, then lowercase letters, digits or
+   * underscores. The addresses come from it, the shards and the AZ IDs only, never from the
+   * construct's id or its place in the tree. Changing it later renames every address: Terraform
+   * then plans to destroy and recreate the endpoints and the names.
+   * @default - none (`aws_vpc_endpoint.kafka_s0`): the addresses of a consumer alone in its stack,
+   * as earlier versions wrote them, so upgrading moves nothing. A second consumer in the stack needs
+   * a prefix of its own; the first keeps none. A construct whose addresses meet another's is refused, naming both.
+   */
+  readonly addressPrefix?: string;
 }
 
-/** An AZ the endpoint has a network interface in, with the Terraform expression of its AZ name. */
+/** An AZ the endpoint has a network interface in, with the Terraform expressions of its subnet and AZ name. */
 interface EndpointAz {
   readonly azId: string;
+  /** e.g. `${data.aws_subnet.apse1_az1.id}`: the checked subnet. */
+  readonly subnetIdExpression: string;
   /** e.g. `data.aws_availability_zone.apse1_az1.name`: the name this AZ ID has in the consumer's account. */
   readonly azNameExpression: string;
 }
+
+/** The name of a shard's endpoint security group (and the Name tag of the endpoint), unique in the VPC. */
+const securityGroupName = (cluster: string, shard: number): string => `${cluster}-kafka-${shardKey(shard)}`;
 
 /** The first DNS label of a `dns_entry` element `e`: `vpce-…-ap-southeast-1a` for a zonal entry. */
 const FIRST_LABEL = 'split(".", e.dns_name)[0]';
@@ -103,7 +125,7 @@ export class KafkaPrivateLinkConsumer extends Construct {
   readonly endpoints: ReadonlyMap<number, VpcEndpoint>;
   /** The endpoint security group of each endpoint service, by shard. */
   readonly securityGroups: ReadonlyMap<number, SecurityGroup>;
-  /** The private hosted zone that holds the names. */
+  /** The private hosted zone that holds the names: another consumer of the VPC puts its names in it too. */
   readonly hostedZoneId: string;
 
   private readonly props: KafkaPrivateLinkConsumerProps;
@@ -111,12 +133,15 @@ export class KafkaPrivateLinkConsumer extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaPrivateLinkConsumerProps) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
+    ownAddresses(this, 'KafkaPrivateLinkConsumer', props.addressPrefix);
     this.props = props;
     this.endpointAzs = Object.entries(props.subnets)
       .sort(([a], [b]) => byCodePoint(a, b))
       .map(([azId, subnetId]) => this.checkedAz(azId, subnetId));
     this.hostedZoneId = this.zone();
+    // Known only now: the zone of a record is its identity, and a zone made here has a token for its id.
+    validateRecordNames(this, props, props.hostedZoneId ?? this.hostedZoneId);
     const endpoints = new Map<number, VpcEndpoint>();
     const securityGroups = new Map<number, SecurityGroup>();
     for (const service of props.endpointServices) {
@@ -136,7 +161,7 @@ export class KafkaPrivateLinkConsumer extends Construct {
   private checkedAz(azId: string, subnetId: string): EndpointAz {
     const key = terraformKey(azId);
     const where = `consumers[${this.props.name}].subnets.${azId}`;
-    new DataAwsSubnet(this, `subnet-${azId}`, {
+    const subnet = new DataAwsSubnet(this, `subnet-${azId}`, {
       id: subnetId,
       lifecycle: {
         postcondition: [
@@ -150,9 +175,10 @@ export class KafkaPrivateLinkConsumer extends Construct {
           },
         ],
       },
-    }).overrideLogicalId(key);
-    new DataAwsAvailabilityZone(this, `az-${azId}`, { zoneId: azId }).overrideLogicalId(key);
-    return { azId, azNameExpression: `data.aws_availability_zone.${key}.name` };
+    });
+    setAddress(subnet, key);
+    const az = setAddress(new DataAwsAvailabilityZone(this, `az-${azId}`, { zoneId: azId }), key);
+    return { azId, subnetIdExpression: ref(subnet, 'id'), azNameExpression: `${addressOf(az)}.name` };
   }
 
   /**
@@ -174,28 +200,27 @@ export class KafkaPrivateLinkConsumer extends Construct {
           ],
         },
       });
-      existing.overrideLogicalId('kafka');
-      return existing.zoneId;
+      return setAddress(existing, 'kafka').zoneId;
     }
     const created = new Route53Zone(this, 'zone', {
       name: zoneName,
       comment: `Kafka cluster ${this.props.cluster} through PrivateLink`,
       vpc: [{ vpcId: this.props.vpcId }],
     });
-    created.overrideLogicalId('kafka');
-    return created.zoneId;
+    return setAddress(created, 'kafka').zoneId;
   }
 
   private addEndpoint(service: KafkaEndpointServiceRef): [VpcEndpoint, SecurityGroup] {
     const { cluster, vpcId } = this.props;
     const s = shardKey(service.shard);
+    const groupName = securityGroupName(cluster, service.shard);
     const securityGroup = new SecurityGroup(this, `security-group-${s}`, {
-      name: `${cluster}-kafka-${s}`,
+      name: groupName,
       description: `Kafka clients to the PrivateLink endpoint of cluster ${cluster}, shard ${service.shard}`,
       vpcId,
-      tags: { Name: `${cluster}-kafka-${s}` },
+      tags: { Name: groupName },
     });
-    securityGroup.overrideLogicalId(`kafka_${s}`);
+    setAddress(securityGroup, `kafka_${s}`);
     this.addIngressRules(service, securityGroup.id);
 
     const endpoint = new VpcEndpoint(this, `endpoint-${s}`, {
@@ -204,13 +229,12 @@ export class KafkaPrivateLinkConsumer extends Construct {
       vpcEndpointType: 'Interface',
       // The service has no private DNS name of its own; the names clients use are the records below.
       privateDnsEnabled: false,
-      subnetIds: this.endpointAzs.map((az) => `\${data.aws_subnet.${terraformKey(az.azId)}.id}`),
+      subnetIds: this.endpointAzs.map((az) => az.subnetIdExpression),
       securityGroupIds: [securityGroup.id],
       ...(this.props.serviceRegion !== undefined ? { serviceRegion: this.props.serviceRegion } : {}),
-      tags: { Name: `${cluster}-kafka-${s}` },
+      tags: { Name: groupName },
     });
-    endpoint.overrideLogicalId(`kafka_${s}`);
-    const address = `aws_vpc_endpoint.kafka_${s}`;
+    const address = addressOf(setAddress(endpoint, `kafka_${s}`));
     const anyAz = regionalEntry(this.endpointAzs.map((az) => az.azNameExpression));
 
     this.addAlias(`shared_${s}`, service.sharedName, address, anyAz, 'regional');
@@ -242,14 +266,17 @@ export class KafkaPrivateLinkConsumer extends Construct {
     ];
     for (const range of service.portRanges) {
       for (const { key, source } of sources) {
-        new VpcSecurityGroupIngressRule(this, `ingress-${s}-${range.from}-${key}`, {
-          securityGroupId,
-          ipProtocol: 'tcp',
-          fromPort: range.from,
-          toPort: range.to,
-          description: `Kafka bootstrap and brokers, shard ${service.shard}`,
-          ...source,
-        }).overrideLogicalId(`kafka_${s}_from_${key}_port_${range.from}`);
+        setAddress(
+          new VpcSecurityGroupIngressRule(this, `ingress-${s}-${range.from}-${key}`, {
+            securityGroupId,
+            ipProtocol: 'tcp',
+            fromPort: range.from,
+            toPort: range.to,
+            description: `Kafka bootstrap and brokers, shard ${service.shard}`,
+            ...source,
+          }),
+          `kafka_${s}_from_${key}_port_${range.from}`,
+        );
       }
     }
   }
@@ -265,7 +292,7 @@ export class KafkaPrivateLinkConsumer extends Construct {
    */
   private addAlias(id: string, name: string, endpoint: string, test: string, what: string): void {
     const entries = dnsEntries(endpoint, test);
-    new Route53Record(this, id, {
+    const record = new Route53Record(this, id, {
       zoneId: this.hostedZoneId,
       name,
       type: 'A',
@@ -278,13 +305,17 @@ export class KafkaPrivateLinkConsumer extends Construct {
           },
         ],
       },
-    }).overrideLogicalId(id);
+    });
+    setAddress(record, id);
   }
 }
 
-function validate(props: KafkaPrivateLinkConsumerProps): void {
+function validate(scope: Construct, props: KafkaPrivateLinkConsumerProps): void {
   const check = new PropsCheck(`KafkaPrivateLinkConsumer ${props.name}`);
+  check.addressPrefix(props.addressPrefix);
   const cidrs = props.allowedCidrs ?? [];
+  check.distinct(cidrs, 'allowedCidrs');
+  check.distinct(props.allowedSecurityGroupIds ?? [], 'allowedSecurityGroupIds');
   check.expect(
     cidrs.length + (props.allowedSecurityGroupIds ?? []).length > 0,
     'allowedCidrs',
@@ -294,5 +325,32 @@ function validate(props: KafkaPrivateLinkConsumerProps): void {
   check.expect(open === undefined, 'allowedCidrs', `must not contain ${open}: allow the clients' own networks only`);
   check.expect(Object.keys(props.subnets).length > 0, 'subnets', 'must name at least one subnet by AZ ID, got none');
   check.expect(props.endpointServices.length > 0, 'endpointServices', 'must hold at least one endpoint service, got none');
+  const shards = new Map<number, number>();
+  props.endpointServices.forEach((service, i) => {
+    const twin = shards.get(service.shard);
+    check.expect(twin === undefined, `endpointServices[${i}].shard`, `must be unique, got ${service.shard}, already used by endpointServices[${twin}]`);
+    shards.set(service.shard, i);
+  });
+  const perVpc = `AWS holds one per VPC (${props.vpcId})`;
+  for (const shard of shards.keys()) {
+    check.unique(scope, { kind: 'security group name', within: props.vpcId, rule: perVpc }, securityGroupName(props.cluster, shard), 'cluster');
+  }
+  if (props.hostedZoneId === undefined) {
+    const rule =
+      `AWS refuses a second private zone of one name on one VPC (${props.vpcId}); ` +
+      "pass the other consumer's hostedZoneId as hostedZoneId to put these names in its zone";
+    check.unique(scope, { kind: 'private zone name', within: props.vpcId, rule }, props.zoneName, 'zoneName');
+  }
+  check.done();
+}
+
+/** Every name of the consumer is one record of its zone: another construct's record of the name would take it. */
+function validateRecordNames(scope: Construct, props: KafkaPrivateLinkConsumerProps, zone: string): void {
+  const check = new PropsCheck(`KafkaPrivateLinkConsumer ${props.name}`);
+  const record: UniqueName = { kind: 'record name', within: zone, rule: `a zone holds one record of a name and type (zone ${props.zoneName}); give each cluster names of its own` };
+  props.endpointServices.forEach((service, i) => {
+    check.unique(scope, record, service.sharedName, `endpointServices[${i}].sharedName`);
+    for (const [azId, name] of Object.entries(service.zonalNames)) check.unique(scope, record, name, `endpointServices[${i}].zonalNames.${azId}`);
+  });
   check.done();
 }

@@ -1,4 +1,4 @@
 export { accountProvider, CLUSTER_TAG, type StackAccount } from './aws-provider';
 export { configureBackend, remoteState, stateKey, type StateLocationProps } from './backend';
-export { namedOutput, ref, shardKey, terraformKey } from './terraform-names';
-export { ConstructPropsError, PropsCheck } from './props';
+export { addressOf, namedOutput, ownAddresses, ref, setAddress, shardKey, terraformKey } from './terraform-names';
+export { ConstructPropsError, PropsCheck, type UniqueName } from './props';

@@ -9,7 +9,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_IDLE_TIMEOUT_SECONDS } from '@kafka-privatelink/cluster-spec';
 import { byCodePoint, ExposurePlan, portRanges, PortRange, ShardPlan } from '@kafka-privatelink/plan';
-import { PropsCheck, ref, shardKey, terraformKey } from '@kafka-privatelink/plumbing';
+import { ownAddresses, PropsCheck, ref, setAddress, shardKey, terraformKey, UniqueName } from '@kafka-privatelink/plumbing';
 
 /** A broker behind the NLB: its own listener and target group, and a member of the bootstrap target group. */
 export interface KafkaBrokerTarget {
@@ -57,6 +57,18 @@ export interface KafkaPrivateLinkProviderProps {
    * @default 0
    */
   readonly shard?: number;
+  /**
+   * What every Terraform address of this construct begins with (`orders` gives `aws_lb.orders_nlb_s0`),
+   * so that the NLBs of several clusters can share a stack: a lowercase letter, then lowercase
+   * letters, digits or underscores. The addresses come from it, the shard and the broker ids only,
+   * never from the construct's id or its place in the tree, so renaming or moving the construct
+   * moves nothing in Terraform. Changing it later renames every address: Terraform then plans to
+   * destroy and recreate the NLB and its endpoint service, whose name every consumer holds.
+   * @default - none (`aws_lb.nlb_s0`): the addresses of a construct alone in its stack, as earlier
+   * versions wrote them, so upgrading moves nothing. A second construct in the stack needs a prefix
+   * of its own; the first keeps none. A construct whose addresses meet another's is refused, naming both.
+   */
+  readonly addressPrefix?: string;
   /** @default 10000 */
   readonly bootstrapPort?: number;
   /** The brokers' PrivateLink client listener port, which every target group forwards to. @default 9094 */
@@ -92,14 +104,24 @@ export interface KafkaPrivateLinkProviderProps {
  * One NLB that exposes Kafka brokers through a VPC Endpoint Service: its security group, a
  * bootstrap listener over all of its brokers, one listener per broker reaching only that broker,
  * and the endpoint service in front of it. It creates no AWS provider and no backend: the stack
- * it is placed in has them. Every Terraform address is set from the shard index and broker ids,
- * so adding a broker only adds resources (and widens a rule's port range in place).
+ * it is placed in has them. Every Terraform address is set from `addressPrefix`, the shard index
+ * and broker ids, so adding a broker only adds resources (and widens a rule's port range in place),
+ * and several of these constructs share a stack without meeting.
  */
 export class KafkaPrivateLinkProvider extends Construct {
-  /** One construct per shard of the plan, with the ids `shard-<index>`, in `scope`. */
-  static fromPlan(scope: Construct, plan: ExposurePlan): KafkaPrivateLinkProvider[] {
+  /**
+   * One construct per shard of the plan, with the ids `shard-<index>`, in `scope`, each with
+   * `addressPrefix` (see the prop).
+   */
+  static fromPlan(scope: Construct, plan: ExposurePlan, addressPrefix?: string): KafkaPrivateLinkProvider[] {
     const brokersById = new Map(plan.brokers.map((b) => [b.id, b]));
-    return plan.shards.map((shard) => new KafkaPrivateLinkProvider(scope, `shard-${shard.index}`, providerPropsOf(plan, shard, brokersById)));
+    return plan.shards.map(
+      (shard) =>
+        new KafkaPrivateLinkProvider(scope, `shard-${shard.index}`, {
+          ...providerPropsOf(plan, shard, brokersById),
+          ...(addressPrefix !== undefined ? { addressPrefix } : {}),
+        }),
+    );
   }
 
   readonly shard: number;
@@ -113,7 +135,8 @@ export class KafkaPrivateLinkProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaPrivateLinkProviderProps) {
     super(scope, id);
-    validate(props);
+    validate(this, props);
+    ownAddresses(this, 'KafkaPrivateLinkProvider', props.addressPrefix);
     this.shard = props.shard ?? 0;
     this.bootstrapPort = props.bootstrapPort ?? 10000;
     const clientPort = props.brokerListenerPort ?? 9094;
@@ -128,8 +151,7 @@ export class KafkaPrivateLinkProvider extends Construct {
       vpcId: props.vpcId,
       tags: { Name: name },
     });
-    sg.overrideLogicalId(`nlb_${s}`);
-    this.securityGroup = sg;
+    this.securityGroup = setAddress(sg, `nlb_${s}`);
     const sgId = ref(sg, 'id');
 
     // With enforcement off, inbound rules do not apply to PrivateLink traffic at all; writing none
@@ -150,32 +172,37 @@ export class KafkaPrivateLinkProvider extends Construct {
             toPort: range.to,
           });
           // Keyed by the range's first port: a new broker's port extends the range in place.
-          rule.overrideLogicalId(`nlb_${s}_from_${terraformKey(cidr)}_port_${range.from}`);
-          ingress.push(rule);
+          ingress.push(setAddress(rule, `nlb_${s}_from_${terraformKey(cidr)}_port_${range.from}`));
         }
       }
     }
 
     // Health checks are bound by outbound rules too; they probe the same port as the traffic.
-    new VpcSecurityGroupEgressRule(this, 'egress-brokers', {
-      securityGroupId: sgId,
-      description: 'Kafka client listener and health checks of the brokers',
-      ipProtocol: 'tcp',
-      referencedSecurityGroupId: props.brokerSecurityGroupId,
-      fromPort: clientPort,
-      toPort: clientPort,
-    }).overrideLogicalId(`nlb_${s}_to_brokers`);
+    setAddress(
+      new VpcSecurityGroupEgressRule(this, 'egress-brokers', {
+        securityGroupId: sgId,
+        description: 'Kafka client listener and health checks of the brokers',
+        ipProtocol: 'tcp',
+        referencedSecurityGroupId: props.brokerSecurityGroupId,
+        fromPort: clientPort,
+        toPort: clientPort,
+      }),
+      `nlb_${s}_to_brokers`,
+    );
 
-    new VpcSecurityGroupIngressRule(this, 'brokers-ingress', {
-      securityGroupId: props.brokerSecurityGroupId,
-      description: `Kafka client listener from ${name}`,
-      ipProtocol: 'tcp',
-      referencedSecurityGroupId: sgId,
-      fromPort: clientPort,
-      toPort: clientPort,
-    }).overrideLogicalId(`brokers_from_nlb_${s}`);
+    setAddress(
+      new VpcSecurityGroupIngressRule(this, 'brokers-ingress', {
+        securityGroupId: props.brokerSecurityGroupId,
+        description: `Kafka client listener from ${name}`,
+        ipProtocol: 'tcp',
+        referencedSecurityGroupId: sgId,
+        fromPort: clientPort,
+        toPort: clientPort,
+      }),
+      `brokers_from_nlb_${s}`,
+    );
 
-    this.loadBalancer = new Lb(this, 'nlb', {
+    const lb = new Lb(this, 'nlb', {
       name,
       loadBalancerType: 'network',
       internal: true,
@@ -191,7 +218,7 @@ export class KafkaPrivateLinkProvider extends Construct {
       // Enforcement must never start before the rules that let the clients in exist.
       dependsOn: ingress,
     });
-    this.loadBalancer.overrideLogicalId(`nlb_${s}`);
+    this.loadBalancer = setAddress(lb, `nlb_${s}`);
     const nlbArn = ref(this.loadBalancer, 'arn');
 
     const healthCheck = {
@@ -217,38 +244,46 @@ export class KafkaPrivateLinkProvider extends Construct {
     const attach = (id: string, to: LbTargetGroup, broker: KafkaBrokerTarget): LbTargetGroupAttachment =>
       new LbTargetGroupAttachment(this, id, { targetGroupArn: ref(to, 'arn'), targetId: broker.targetId, port: clientPort });
 
-    this.bootstrapTargetGroup = targetGroup('bootstrap', props.bootstrapTargetGroupName);
-    this.bootstrapTargetGroup.overrideLogicalId(`bootstrap_${s}`);
-    listener('bootstrap-listener', this.bootstrapPort, this.bootstrapTargetGroup).overrideLogicalId(`bootstrap_${s}`);
+    this.bootstrapTargetGroup = setAddress(targetGroup('bootstrap', props.bootstrapTargetGroupName), `bootstrap_${s}`);
+    setAddress(listener('bootstrap-listener', this.bootstrapPort, this.bootstrapTargetGroup), `bootstrap_${s}`);
 
     const own = new Map<number, LbTargetGroup>();
     for (const broker of props.brokers) {
       const b = `broker_${broker.id}`;
-      attach(`bootstrap-${broker.id}`, this.bootstrapTargetGroup, broker).overrideLogicalId(`bootstrap_${s}_${b}`);
-      const group = targetGroup(`broker-${broker.id}`, broker.targetGroupName);
-      group.overrideLogicalId(b);
-      listener(`broker-${broker.id}-listener`, broker.port, group).overrideLogicalId(b);
-      attach(`broker-${broker.id}-attachment`, group, broker).overrideLogicalId(b);
+      setAddress(attach(`bootstrap-${broker.id}`, this.bootstrapTargetGroup, broker), `bootstrap_${s}_${b}`);
+      const group = setAddress(targetGroup(`broker-${broker.id}`, broker.targetGroupName), b);
+      setAddress(listener(`broker-${broker.id}-listener`, broker.port, group), b);
+      setAddress(attach(`broker-${broker.id}-attachment`, group, broker), b);
       own.set(broker.id, group);
     }
     this.brokerTargetGroups = own;
 
     const supportedRegions = props.supportedRegions ?? [];
-    this.endpointService = new VpcEndpointService(this, 'endpoint-service', {
-      networkLoadBalancerArns: [nlbArn],
-      acceptanceRequired: props.acceptanceRequired ?? true,
-      allowedPrincipals: [...(props.allowedPrincipals ?? [])],
-      ...(supportedRegions.length > 0 ? { supportedRegions: [...supportedRegions] } : {}),
-      tags: { Name: name },
-    });
-    this.endpointService.overrideLogicalId(`endpoint_service_${s}`);
+    this.endpointService = setAddress(
+      new VpcEndpointService(this, 'endpoint-service', {
+        networkLoadBalancerArns: [nlbArn],
+        acceptanceRequired: props.acceptanceRequired ?? true,
+        allowedPrincipals: [...(props.allowedPrincipals ?? [])],
+        ...(supportedRegions.length > 0 ? { supportedRegions: [...supportedRegions] } : {}),
+        tags: { Name: name },
+      }),
+      `endpoint_service_${s}`,
+    );
   }
 }
 
-function validate(props: KafkaPrivateLinkProviderProps): void {
+// The security group's name is the NLB's: unique with it, in a wider scope than the VPC that AWS asks for.
+const LB_NAME: UniqueName = { kind: 'load balancer name', rule: 'AWS holds one per account and Region' };
+const TARGET_GROUP_NAME: UniqueName = { kind: 'target group name', rule: 'AWS holds one per account and Region' };
+
+function validate(scope: Construct, props: KafkaPrivateLinkProviderProps): void {
   const check = new PropsCheck(`KafkaPrivateLinkProvider ${props.name}`);
+  check.addressPrefix(props.addressPrefix);
   check.name(props.name, 'name', MAX_LB_NAME_LENGTH);
+  check.unique(scope, LB_NAME, props.name, 'name');
   check.name(props.bootstrapTargetGroupName, 'bootstrapTargetGroupName', MAX_LB_NAME_LENGTH);
+  check.unique(scope, TARGET_GROUP_NAME, props.bootstrapTargetGroupName, 'bootstrapTargetGroupName');
+  check.distinct(props.clientCidrs ?? [], 'clientCidrs');
   check.expect(Object.keys(props.subnets).length > 0, 'subnets', 'must name at least one subnet by AZ ID, got none');
   check.expect(
     props.brokers.length >= 1 && props.brokers.length < MAX_LISTENERS_PER_NLB,
@@ -265,6 +300,7 @@ function validate(props: KafkaPrivateLinkProviderProps): void {
     const at = `brokers[${i}]`;
     check.integer(broker.port, `${at}.port`, 1, 65535);
     check.name(broker.targetGroupName, `${at}.targetGroupName`, MAX_LB_NAME_LENGTH);
+    check.unique(scope, TARGET_GROUP_NAME, broker.targetGroupName, `${at}.targetGroupName`);
     const owner = portOwners.get(broker.port);
     check.expect(owner === undefined, `${at}.port`, `must differ from every other listener port, got ${broker.port}, already used by ${owner}`);
     portOwners.set(broker.port, `${at}.port`);
