@@ -12,20 +12,19 @@ const hash = createHash('sha256').update(spec);
 
 // Every file of the folder: the lockfile's name can be set inside the spec, and synth looks at the
 // lockfiles beside the spec and beside the expected lockfile before it allocates from scratch.
+// Sub-folders are no input, not even by name: a cluster's own synth output lives in one, and its
+// coming and going must not change the key.
 const hashFolder = (folder: string): void => {
   let names: string[];
   try {
-    names = readdirSync(folder).sort();
+    names = readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => entry.name)
+      .sort();
   } catch {
     return;
   }
-  for (const name of names) {
-    try {
-      hash.update(name).update(readFileSync(join(folder, name)));
-    } catch {
-      // a sub-folder: not an input
-    }
-  }
+  for (const name of names) hash.update(name).update(readFileSync(join(folder, name)));
 };
 
 hashFolder(dirname(spec));
