@@ -37,7 +37,12 @@ function synthTarget({ outdir, specFile, dependsOn }) {
   const fingerprint = 'node --import tsx stacks/app/src/spec-fingerprint.ts';
   return {
     executor: 'nx:run-commands',
-    options: { command: 'node .gen/app/main.cjs', cwd: '{workspaceRoot}', env: { ...(specFile ? { KAFKA_PRIVATELINK_SPEC: specFile } : {}), CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1' } },
+    options: {
+      command: 'node .gen/app/main.cjs',
+      cwd: '{workspaceRoot}',
+      // cdktf would write HCL (cdk.tf) instead of the JSON that the outputs, diff and deploy expect
+      env: { ...(specFile ? { KAFKA_PRIVATELINK_SPEC: specFile } : {}), CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: 'false', CHECKPOINT_DISABLE: '1' },
+    },
     cache: true,
     dependsOn,
     inputs: [
@@ -47,6 +52,8 @@ function synthTarget({ outdir, specFile, dependsOn }) {
       'sharedGlobals',
       '{workspaceRoot}/cdktf.json',
       { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
+      // set, cdktf writes a stack despite its error annotations, where synth would otherwise fail
+      { env: 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS' },
       // The spec and its lockfile wherever `ports.lockfile` puts it, and a key that never recurs
       // for a synth that writes the lockfile: such a synth is never replayed from the cache.
       { runtime: specFile ? `KAFKA_PRIVATELINK_SPEC=${specFile} ${fingerprint}` : fingerprint },

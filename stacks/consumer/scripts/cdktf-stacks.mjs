@@ -58,7 +58,7 @@ function parseArgs(argv) {
 function stackNames(output) {
   const manifest = join(resolve(root, output), 'manifest.json');
   if (!existsSync(manifest)) {
-    throw new Error(`${manifest} does not exist: synthesize first (npx nx run app:synth)`);
+    throw new Error(`${manifest} does not exist: synthesize first (npx nx run app:synth, or cluster-<name>:synth for clusters/<name>)`);
   }
   return Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).stacks).sort();
 }
