@@ -73,7 +73,7 @@ function selectedStacks({ action, acceptance, provider }, stacks) {
 /** The `cdktf` or `terraform` runs of an action, each as [command, ...args]. */
 function runsOf({ action, output, acceptance, provider }, stacks, approval) {
   const consumers = stacks.filter((name) => name.startsWith(CONSUMER_PREFIX));
-  const selected = selectedStacks({ action: 'diff', acceptance, provider }, stacks);
+  const selected = selectedStacks({ action, acceptance, provider }, stacks);
   // The synth output is the one Nx just made and the one that was reviewed: cdktf must not redo it.
   // --skip-provider-lock: the lock file is the one `terraform init` writes, as with plain
   // Terraform; cdktf's extra `terraform providers lock` asks the public registry directly and so
