@@ -2,7 +2,7 @@
 // may live outside the repository (ports.lockfile may point anywhere), so their bytes are hashed
 // here rather than listed as files.
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { preparePlan } from '@kafka-privatelink/plan';
 import { specPathFromEnv } from '@kafka-privatelink/cluster-spec';
@@ -17,14 +17,15 @@ const hash = createHash('sha256').update(spec);
 const hashFolder = (folder: string): void => {
   let names: string[];
   try {
-    names = readdirSync(folder, { withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => entry.name)
-      .sort();
+    names = readdirSync(folder).sort();
   } catch {
     return;
   }
-  for (const name of names) hash.update(name).update(readFileSync(join(folder, name)));
+  for (const name of names) {
+    const path = join(folder, name);
+    // statSync follows links: a linked lockfile is a file like any other
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) hash.update(name).update(readFileSync(path));
+  }
 };
 
 hashFolder(dirname(spec));
