@@ -15,7 +15,8 @@
 const { readFileSync } = require('node:fs');
 const { basename, dirname, isAbsolute, join } = require('node:path');
 
-const SPEC_GLOB = '{clusters/*/cluster.yaml,stacks/app/package.json}';
+// The cluster specs, and the app's package.json for the app's own synth.
+const PROJECT_FILES = '{clusters/*/cluster.yaml,stacks/app/package.json}';
 const APP_PACKAGE = 'stacks/app/package.json';
 
 // What synth writes into its output folder, and nothing else: a stack's `.terraform/`,
@@ -105,7 +106,7 @@ function clusterProject(specFile) {
 
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2} */
 const createNodesV2 = [
-  SPEC_GLOB,
+  PROJECT_FILES,
   (files) =>
     files.map((file) => {
       if (file === APP_PACKAGE) {
