@@ -5,7 +5,9 @@
 // `cluster.ports-lock.json` beside it) is its own Nx project, `cluster-<name>`, with `synth`,
 // `diff`, `deploy` and `scan` and its own output folder `clusters/<name>/cdktf.out`. Nx then sees
 // a change to one spec or lockfile as a change to that cluster only, and a change to the shared
-// code (the app and what it builds on) as a change to every cluster.
+// code (the app and what it builds on) as a change to every cluster. The app's own `synth` (the
+// spec KAFKA_PRIVATELINK_SPEC selects, into cdktf.out) is made here too, by the same function, so
+// that every synth target caches on the same inputs and names its outputs from one list.
 //
 // After a run: the port allocations of every synth that ran, read from its topology report. Nx
 // shows the output of a successful task only when asked, so without this the lines that say which
@@ -13,56 +15,88 @@
 const { readFileSync } = require('node:fs');
 const { basename, dirname, isAbsolute, join } = require('node:path');
 
-const SPEC_GLOB = 'clusters/*/cluster.yaml';
+// The cluster specs, and the app's package.json for the app's own synth.
+const PROJECT_FILES = '{clusters/*/cluster.yaml,stacks/app/package.json}';
+const APP_PACKAGE = 'stacks/app/package.json';
+
+// What synth writes into its output folder, and nothing else: a stack's `.terraform/`,
+// `.terraform.lock.hcl` and saved `plan` are terraform's and stay where they are when Nx replays a
+// synth from the cache.
+const SYNTH_OUTPUTS = ['manifest.json', 'stacks/*/cdk.tf.json', 'ansible', 'topology.md'];
+
+// A cluster's folder name reaches Nx project names and the command lines of its targets, which Nx
+// runs through a shell: only names that need no quoting become projects.
+const CLUSTER_FOLDER = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * The synth of one spec into one folder: the app's bundle, run directly (cdktf's CLI would only
+ * add its own start-up), cached on everything its output depends on.
+ * @param {{ outdir: string, specFile?: string, dependsOn: import('nx/src/config/workspace-json-project-json').TargetDependencyConfig[] | string[] }} where
+ *   specFile: the spec, or none for the one KAFKA_PRIVATELINK_SPEC selects
+ */
+function synthTarget({ outdir, specFile, dependsOn }) {
+  const fingerprint = 'node --import tsx stacks/app/src/spec-fingerprint.ts';
+  return {
+    executor: 'nx:run-commands',
+    options: {
+      command: 'node .gen/app/main.cjs',
+      cwd: '{workspaceRoot}',
+      // cdktf would write HCL (cdk.tf) instead of the JSON that the outputs, diff and deploy expect
+      env: { ...(specFile ? { KAFKA_PRIVATELINK_SPEC: specFile } : {}), CDKTF_OUTDIR: outdir, SYNTH_HCL_OUTPUT: 'false', CHECKPOINT_DISABLE: '1' },
+    },
+    cache: true,
+    dependsOn,
+    inputs: [
+      // A cluster's own spec and lockfile; the app's sources and the spec the environment selects.
+      ...(specFile ? ['{projectRoot}/*.yaml', '{projectRoot}/*.json'] : ['production', { env: 'KAFKA_PRIVATELINK_SPEC' }]),
+      '^production',
+      'sharedGlobals',
+      '{workspaceRoot}/cdktf.json',
+      { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
+      // set, cdktf writes a stack despite its error annotations, where synth would otherwise fail
+      { env: 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS' },
+      // The spec and its lockfile wherever `ports.lockfile` puts it, and a key that never recurs
+      // for a synth that writes the lockfile: such a synth is never replayed from the cache.
+      { runtime: specFile ? `KAFKA_PRIVATELINK_SPEC=${specFile} ${fingerprint}` : fingerprint },
+    ],
+    outputs: SYNTH_OUTPUTS.map((path) => `{workspaceRoot}/${outdir}/${path}`),
+  };
+}
 
 /** @param {string} specFile e.g. clusters/payments/cluster.yaml */
 function clusterProject(specFile) {
   const root = dirname(specFile);
+  const folder = basename(root);
+  if (!CLUSTER_FOLDER.test(folder)) {
+    throw new Error(
+      `${specFile}: the folder name of a cluster must be lower-case letters, digits and hyphens, neither first nor last a hyphen ([a-z0-9-]); got ${JSON.stringify(folder)}: rename the folder`,
+    );
+  }
   const outdir = `${root}/cdktf.out`;
-  const env = { KAFKA_PRIVATELINK_SPEC: specFile, CHECKPOINT_DISABLE: '1' };
-  const consumers = (action) => `node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --output ${outdir}`;
+  const stacks = (action, ...flags) => ['node stacks/consumer/scripts/cdktf-stacks.mjs', action, ...flags, '--output', outdir].join(' ');
   return {
     root,
-    name: `cluster-${basename(root)}`,
+    name: `cluster-${folder}`,
     // The shared code: a change to the app or anything it builds on affects every cluster.
     implicitDependencies: ['app'],
     targets: {
-      synth: {
-        executor: 'nx:run-commands',
-        // The app's bundle, run directly as app:synth runs it: cdktf's CLI would only add its own start-up.
-        options: { command: 'node .gen/app/main.cjs', env: { ...env, CDKTF_OUTDIR: outdir } },
-        cache: true,
-        // The synth of this cluster only, not the example's that app:synth makes.
-        dependsOn: [{ projects: ['app'], target: 'bundle' }],
-        inputs: [
-          '{projectRoot}/*.yaml',
-          '{projectRoot}/*.json',
-          '^production',
-          { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
-          // As for app:synth: a synth that writes the lockfile is never replayed from the cache.
-          { runtime: `KAFKA_PRIVATELINK_SPEC=${specFile} node --import tsx stacks/app/src/spec-fingerprint.ts` },
-        ],
-        outputs: ['manifest.json', 'stacks/*/cdk.tf.json', 'ansible', 'topology.md'].map((path) => `{workspaceRoot}/${outdir}/${path}`),
-      },
+      // The synth of this cluster only, not the example's that app:synth makes.
+      synth: synthTarget({ outdir, specFile, dependsOn: [{ projects: ['app'], target: 'bundle' }] }),
       diff: {
         executor: 'nx:run-commands',
-        options: {
-          commands: [`cdktf diff provider --skip-synth --skip-provider-lock --output ${outdir}`, consumers('diff')],
-          parallel: false,
-          env: { ...env, TF_CLI_ARGS_plan: '-lock=false' },
-        },
+        options: { commands: [stacks('diff', '--provider'), stacks('diff')], parallel: false, cwd: '{workspaceRoot}' },
         cache: false,
         dependsOn: ['synth'],
       },
       deploy: {
         executor: 'nx:run-commands',
-        options: { commands: [`cdktf deploy provider --auto-approve --skip-synth --skip-provider-lock --output ${outdir}`, consumers('deploy')], parallel: false, env },
+        options: { commands: [stacks('deploy', '--provider'), stacks('deploy')], parallel: false, cwd: '{workspaceRoot}' },
         cache: false,
         dependsOn: ['synth'],
       },
       scan: {
         executor: 'nx:run-commands',
-        options: { command: 'bash tools/ci/checkov.sh', env: { CDKTF_OUTDIR: outdir } },
+        options: { command: 'bash tools/ci/checkov.sh', cwd: '{workspaceRoot}', env: { CDKTF_OUTDIR: outdir } },
         cache: false,
         dependsOn: ['synth'],
       },
@@ -72,11 +106,16 @@ function clusterProject(specFile) {
 
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2} */
 const createNodesV2 = [
-  SPEC_GLOB,
-  (specFiles) => specFiles.map((file) => {
-    const project = clusterProject(file);
-    return [file, { projects: { [project.root]: project } }];
-  }),
+  PROJECT_FILES,
+  (files) =>
+    files.map((file) => {
+      if (file === APP_PACKAGE) {
+        const root = dirname(file);
+        return [file, { projects: { [root]: { root, targets: { synth: synthTarget({ outdir: 'cdktf.out', dependsOn: ['bundle'] }) } } } }];
+      }
+      const project = clusterProject(file);
+      return [file, { projects: { [project.root]: project } }];
+    }),
 ];
 
 const ALLOCATIONS = '\n## Allocation changes in this synth\n\n';

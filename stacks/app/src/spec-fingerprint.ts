@@ -2,7 +2,7 @@
 // may live outside the repository (ports.lockfile may point anywhere), so their bytes are hashed
 // here rather than listed as files.
 import { createHash, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { preparePlan } from '@kafka-privatelink/plan';
 import { specPathFromEnv } from '@kafka-privatelink/cluster-spec';
@@ -12,6 +12,8 @@ const hash = createHash('sha256').update(spec);
 
 // Every file of the folder: the lockfile's name can be set inside the spec, and synth looks at the
 // lockfiles beside the spec and beside the expected lockfile before it allocates from scratch.
+// Sub-folders are no input, not even by name: a cluster's own synth output lives in one, and its
+// coming and going must not change the key.
 const hashFolder = (folder: string): void => {
   let names: string[];
   try {
@@ -20,11 +22,9 @@ const hashFolder = (folder: string): void => {
     return;
   }
   for (const name of names) {
-    try {
-      hash.update(name).update(readFileSync(join(folder, name)));
-    } catch {
-      // a sub-folder: not an input
-    }
+    const path = join(folder, name);
+    // statSync follows links: a linked lockfile is a file like any other
+    if (statSync(path, { throwIfNoEntry: false })?.isFile()) hash.update(name).update(readFileSync(path));
   }
 };
 

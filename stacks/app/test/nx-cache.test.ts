@@ -45,6 +45,21 @@ describe('synth through real nx runs, cached', () => {
     expect(providerJson(workspace)).not.toContain('"port": 10003');
   }, 180_000);
 
+  it('writes the Terraform JSON that its outputs name even when the environment asks cdktf for HCL', async () => {
+    process.env.SYNTH_HCL_OUTPUT = 'true';
+    const run = await runNx(['run', 'app:synth', '--output-style=static', '--skip-nx-cache'], workspace);
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(providerJson(workspace)).resource.aws_lb.nlb_s0.name).toBe('coban-nlb-s0');
+  }, 180_000);
+
+  it('GIVEN a synth WHEN cdktf.out is deleted THEN the next synth restores it from the cache, byte for byte', async () => {
+    expect((await synthWithNx(workspace)).fromCache).toBe(false);
+    const before = providerJson(workspace);
+    rmSync(join(workspace, 'cdktf.out'), { recursive: true });
+    expect((await synthWithNx(workspace)).fromCache).toBe(true);
+    expect(providerJson(workspace)).toBe(before);
+  }, 180_000);
+
   it('keeps a stack\'s .terraform.lock.hcl when it replays a synth from the cache', async () => {
     const lockHcl = join(workspace, 'cdktf.out', 'stacks', 'provider', '.terraform.lock.hcl');
     const spec = join(workspace, 'examples', 'coban.yaml');

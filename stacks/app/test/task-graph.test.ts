@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNx } from '@kafka-privatelink/bench';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
+import { scratchWorkspace } from './scratch-workspace';
 
 interface TaskGraph {
   readonly tasks: { readonly dependencies: Record<string, string[]> };
@@ -26,17 +27,49 @@ describe('the deploy path in the real Nx task graph', () => {
     expect((await taskGraph('consumer:diff'))['consumer:diff']).toEqual(['app:synth']);
   }, 60_000);
 
-  it('diffs the provider with its saved synth and without the state lock, which a read-only role cannot take', async () => {
+  it('diffs, applies and deploys the provider through the script that diffs without the state lock and asks before a deploy', async () => {
     const run = await runNx(['show', 'project', 'provider', '--json'], REPO_ROOT);
-    const diff = (JSON.parse(run.output) as { targets: Record<string, { options: { command: string; env?: Record<string, string> } }> }).targets['diff'];
-    expect(diff.options.command).toBe('cdktf diff provider --skip-synth --skip-provider-lock');
-    expect(diff.options.env).toMatchObject({ TF_CLI_ARGS_plan: '-lock=false', CHECKPOINT_DISABLE: '1' });
+    const targets = (JSON.parse(run.output) as { targets: Record<string, { options: { command: string } }> }).targets;
+    expect(targets['diff'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs diff --provider');
+    expect(targets['apply'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs apply --provider');
+    expect(targets['deploy'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs deploy --provider');
   }, 60_000);
 
   it('applies a saved plan without synthesizing, which would replace the plan that was reviewed', async () => {
     expect(await taskGraph('provider:apply')).toEqual({ 'provider:apply': [] });
     expect(await taskGraph('consumer:apply:acceptance')).toEqual({ 'consumer:apply': [] });
   }, 60_000);
+});
+
+describe('deploys through real nx runs', () => {
+  let workspace: string;
+  const saved = { ...process.env };
+  beforeAll(() => {
+    workspace = scratchWorkspace();
+    Object.assign(process.env, { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKA_PRIVATELINK_SPEC: join(workspace, 'examples', 'coban.yaml'), CI: '', JENKINS_URL: '', KAFKA_PRIVATELINK_AUTO_APPROVE: '' });
+  });
+  afterAll(() => {
+    process.env = { ...saved };
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it.each(['provider:deploy', 'consumer:deploy'])('refuses %s without a terminal and without KAFKA_PRIVATELINK_AUTO_APPROVE, before cdktf runs', async (task) => {
+    const run = await runNx(['run', task, '--output-style=static'], workspace);
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toContain('cdktf-stacks: deploy shows each plan and asks before it applies it, and there is no terminal to ask in');
+    expect(run.output).not.toContain('cdktf-stacks: cdktf deploy');
+  }, 180_000);
+
+  it('refuses provider:apply in CI when the spec keeps the state in a local file, naming the spec field backend', async () => {
+    process.env.CI = 'true';
+    try {
+      const run = await runNx(['run', 'provider:apply', '--output-style=static'], workspace);
+      expect(run.exitCode).toBe(1);
+      expect(run.output).toContain("cdktf-stacks: stack provider keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and CI=true");
+    } finally {
+      process.env.CI = '';
+    }
+  }, 180_000);
 });
 
 describe('exit codes of the README\'s synth command', () => {

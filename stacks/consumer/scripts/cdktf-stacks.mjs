@@ -1,23 +1,32 @@
-// The consumer project's `diff`, `apply` and `deploy`, over the stacks of the last synth (Nx runs
-// the synth first, except for `apply`). Stack names follow packages/plan: `consumer-<name>` and
-// `acceptance`.
+// The `diff`, `apply` and `deploy` of the provider project, the consumer project and every
+// cluster project, over the stacks of the last synth (Nx runs the synth first, except for
+// `apply`). Stack names follow packages/plan: `provider`, `consumer-<name>` and `acceptance`.
 //
-//   node scripts/cdktf-stacks.mjs diff|apply|deploy [--acceptance] [--output <synth folder>] [--dry-run]
+//   node scripts/cdktf-stacks.mjs diff|apply|deploy [--provider | --acceptance] [--output <synth folder>] [--dry-run]
 //
 // diff:   `cdktf diff <stack>` for every consumer stack (cdktf diffs one stack per run), without
 //         taking the state lock; all are diffed even when one fails. cdktf saves each plan in the
 //         stack's folder as `plan`.
 // apply:  `terraform apply` of exactly those saved plans, stopping at the first failure.
 // deploy: every consumer stack, then the acceptance stack when the spec requires acceptance.
+//         cdktf shows each plan and asks before it applies it; KAFKA_PRIVATELINK_AUTO_APPROVE=true
+//         applies without asking, and is the only way to deploy without a terminal.
+// --provider: the provider stack instead.
 // --acceptance: diff or apply the acceptance stack instead, which reads the endpoints of the
 //         consumer stacks and so can only be planned once they are applied.
 //
-// Exit status: 0 done, 1 a stack failed, 2 the command or the synth output is wrong.
+// State: a stack whose backend is local keeps its state in a file of this machine. In CI
+// (CI or JENKINS_URL set) apply and deploy refuse such a stack, and so does diff under Jenkins,
+// whose diff is the plan of an apply: the next build on another agent would find no state and
+// plan to create everything again. Elsewhere the script prints where the state file is.
+//
+// Exit status: 0 done, 1 a stack failed, 2 the command, the settings or the synth output is wrong.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+const PROVIDER_STACK = 'provider';
 const CONSUMER_PREFIX = 'consumer-';
 const ACCEPTANCE_STACK = 'acceptance';
 // The file `cdktf diff` saves its plan to (terraform plan -out plan), in the stack's folder.
@@ -25,16 +34,21 @@ const SAVED_PLAN = 'plan';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const ACTIONS = ['diff', 'apply', 'deploy'];
+const AUTO_APPROVE = 'KAFKA_PRIVATELINK_AUTO_APPROVE';
+// As the app reads its yes/no settings (packages/cluster-spec, booleanSetting).
+const TRUE_WORDS = ['1', 'true', 'yes'];
+const FALSE_WORDS = ['', '0', 'false', 'no'];
 
 function parseArgs(argv) {
   const [action, ...rest] = argv;
   if (!ACTIONS.includes(action)) {
-    throw new Error(`usage: cdktf-stacks.mjs ${ACTIONS.join('|')} [--acceptance] [--output <dir>] [--dry-run]; got ${JSON.stringify(action ?? '')}`);
+    throw new Error(`usage: cdktf-stacks.mjs ${ACTIONS.join('|')} [--provider | --acceptance] [--output <dir>] [--dry-run]; got ${JSON.stringify(action ?? '')}`);
   }
-  const options = { action, output: 'cdktf.out', dryRun: false, acceptance: false };
+  const options = { action, output: 'cdktf.out', dryRun: false, acceptance: false, provider: false };
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--dry-run') options.dryRun = true;
-    else if (rest[i] === '--acceptance' && action !== 'deploy') options.acceptance = true;
+    else if (rest[i] === '--provider' && !options.acceptance) options.provider = true;
+    else if (rest[i] === '--acceptance' && action !== 'deploy' && !options.provider) options.acceptance = true;
     else if (rest[i] === '--output' && rest[i + 1] !== undefined) options.output = rest[++i];
     else throw new Error(`unknown argument ${JSON.stringify(rest[i])} for ${action}`);
   }
@@ -44,15 +58,22 @@ function parseArgs(argv) {
 function stackNames(output) {
   const manifest = join(resolve(root, output), 'manifest.json');
   if (!existsSync(manifest)) {
-    throw new Error(`${manifest} does not exist: synthesize first (npx nx run app:synth)`);
+    throw new Error(`${manifest} does not exist: synthesize first (npx nx run app:synth, or cluster-<name>:synth for clusters/<name>)`);
   }
   return Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).stacks).sort();
 }
 
+/** The stacks an action plans or changes. */
+function selectedStacks({ action, acceptance, provider }, stacks) {
+  if (provider) return stacks.filter((name) => name === PROVIDER_STACK);
+  if (acceptance) return stacks.filter((name) => name === ACCEPTANCE_STACK);
+  return stacks.filter((name) => name.startsWith(CONSUMER_PREFIX) || (action === 'deploy' && name === ACCEPTANCE_STACK));
+}
+
 /** The `cdktf` or `terraform` runs of an action, each as [command, ...args]. */
-function runsOf({ action, output, acceptance }, stacks) {
+function runsOf({ action, output, acceptance, provider }, stacks, approval) {
   const consumers = stacks.filter((name) => name.startsWith(CONSUMER_PREFIX));
-  const selected = acceptance ? stacks.filter((name) => name === ACCEPTANCE_STACK) : consumers;
+  const selected = selectedStacks({ action, acceptance, provider }, stacks);
   // The synth output is the one Nx just made and the one that was reviewed: cdktf must not redo it.
   // --skip-provider-lock: the lock file is the one `terraform init` writes, as with plain
   // Terraform; cdktf's extra `terraform providers lock` asks the public registry directly and so
@@ -62,25 +83,74 @@ function runsOf({ action, output, acceptance }, stacks) {
   if (action === 'apply') {
     return selected.map((stack) => {
       const folder = join(resolve(root, output), 'stacks', stack);
-      if (!existsSync(join(folder, SAVED_PLAN))) throw new Error(`${join(folder, SAVED_PLAN)} does not exist: plan first (npx nx run consumer:diff${acceptance ? ':acceptance' : ''})`);
+      if (!existsSync(join(folder, SAVED_PLAN))) {
+        throw new Error(`${join(folder, SAVED_PLAN)} does not exist: plan first (npx nx run ${provider ? 'provider' : 'consumer'}:diff${acceptance ? ':acceptance' : ''})`);
+      }
       return ['terraform', `-chdir=${folder}`, 'apply', '-input=false', SAVED_PLAN];
     });
   }
   // Dependencies outside the selection (the provider, then the consumers for acceptance) were
   // deployed by the steps before, which cdktf cannot know, so it is told not to insist on them.
-  const deploy = [...common, '--auto-approve', '--ignore-missing-stack-dependencies'];
+  const deploy = [...common, ...approval, '--ignore-missing-stack-dependencies'];
+  if (provider) return selected.map((stack) => ['cdktf', 'deploy', stack, ...common, ...approval]);
   return [
     ...(consumers.length > 0 ? [['cdktf', 'deploy', `${CONSUMER_PREFIX}*`, ...deploy]] : []),
     ...(stacks.includes(ACCEPTANCE_STACK) ? [['cdktf', 'deploy', ACCEPTANCE_STACK, ...deploy]] : []),
   ];
 }
 
+/** cdktf's approval flags for a deploy: none (cdktf asks), or --auto-approve when the environment opts in. */
+function approvalOf(env, terminal) {
+  const value = (env[AUTO_APPROVE] ?? '').trim().toLowerCase();
+  if (TRUE_WORDS.includes(value)) return ['--auto-approve'];
+  if (!FALSE_WORDS.includes(value)) {
+    throw new Error(`${AUTO_APPROVE}: ${JSON.stringify(env[AUTO_APPROVE])} is not a yes/no value; accepted: ${TRUE_WORDS.join(', ')} (apply without asking); ${FALSE_WORDS.filter(Boolean).join(', ')} or unset (ask)`);
+  }
+  // Without a terminal cdktf's prompt cannot read an answer and fails with a stack trace.
+  if (!terminal) {
+    throw new Error(
+      `deploy shows each plan and asks before it applies it, and there is no terminal to ask in: run it in a terminal, set ${AUTO_APPROVE}=true to apply without asking (CI), or plan and apply a reviewed plan (diff, then apply)`,
+    );
+  }
+  return [];
+}
+
+/** Why this run is CI, or undefined. */
+function ciOf(env) {
+  if ((env.JENKINS_URL ?? '') !== '') return 'JENKINS_URL is set';
+  const ci = (env.CI ?? '').trim().toLowerCase();
+  return ci !== '' && ci !== 'false' && ci !== '0' ? `CI=${env.CI}` : undefined;
+}
+
+/**
+ * Refuses a stack with local state where the state would stay behind in one workspace;
+ * elsewhere prints the file that holds it.
+ */
+function checkState({ action, output }, stacks, env) {
+  const ci = ciOf(env);
+  const refuse = ci !== undefined && (action !== 'diff' || (env.JENKINS_URL ?? '') !== '');
+  for (const stack of stacks) {
+    const folder = join(resolve(root, output), 'stacks', stack);
+    const backend = JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')).terraform?.backend ?? { local: {} };
+    if (!('local' in backend)) continue;
+    if (refuse) {
+      throw new Error(
+        `stack ${stack} keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and ${ci}: the next ${action} elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> }`,
+      );
+    }
+    console.log(`cdktf-stacks: stack ${stack} keeps its Terraform state in ${resolve(folder, backend.local.path ?? 'terraform.tfstate')} (local backend): keep that file, every later diff and deploy of the stack needs it`);
+  }
+}
+
 function main() {
   const options = parseArgs(process.argv.slice(2));
   const { action, output, dryRun } = options;
-  const runs = runsOf(options, stackNames(output));
+  const stacks = stackNames(output);
+  const approval = action === 'deploy' ? approvalOf(process.env, process.stdin.isTTY === true) : [];
+  checkState(options, selectedStacks(options, stacks), process.env);
+  const runs = runsOf(options, stacks, approval);
   if (runs.length === 0) {
-    console.log(`cdktf-stacks: no ${options.acceptance ? 'acceptance' : 'consumer'} stack in ${output}; nothing to ${action}`);
+    console.log(`cdktf-stacks: no ${options.provider ? 'provider' : options.acceptance ? 'acceptance' : 'consumer'} stack in ${output}; nothing to ${action}`);
     return 0;
   }
 

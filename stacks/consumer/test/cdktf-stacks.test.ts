@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { exampleSpec, planOf, SpecDoc, synthesize } from './fixtures';
@@ -7,16 +7,21 @@ import { exampleSpec, planOf, SpecDoc, synthesize } from './fixtures';
 const SCRIPT = join(__dirname, '..', 'scripts', 'cdktf-stacks.mjs');
 const PLAN_SUMMARY = join(__dirname, '..', '..', '..', 'tools', 'ci', 'plan-summary.sh');
 
+// A laptop: no CI, cdktf asks before it applies.
+const LAPTOP = { CI: '', JENKINS_URL: '', KAFKA_PRIVATELINK_AUTO_APPROVE: '' };
+
 /** Synthesizes the spec into a scratch folder and runs the script over it without running cdktf. */
-function dryRun(spec: SpecDoc, action: string, ...flags: string[]) {
+function dryRun(spec: SpecDoc, action: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const { app } = synthesize(planOf(spec).plan);
   app.synth();
-  const result = spawnSync(process.execPath, [SCRIPT, action, ...flags, '--output', app.outdir, '--dry-run'], { encoding: 'utf8' });
-  const commands = result.stdout
+  const result = spawnSync(process.execPath, [SCRIPT, action, ...flags, '--output', app.outdir, '--dry-run'], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, ...env } });
+  const lines = result.stdout
     .split('\n')
     .filter((line) => line.startsWith('cdktf-stacks: '))
     .map((line) => line.slice('cdktf-stacks: '.length).replaceAll(app.outdir, '<out>'));
-  return { status: result.status, commands, stderr: result.stderr, outdir: app.outdir };
+  const commands = lines.filter((line) => /^(cdktf|terraform) /.test(line));
+  const notes = lines.filter((line) => !commands.includes(line));
+  return { status: result.status, commands, notes, stderr: result.stderr, outdir: app.outdir };
 }
 
 function twoConsumers(): SpecDoc {
@@ -34,7 +39,7 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
   });
 
   it('GIVEN acceptance required WHEN diff --acceptance THEN only the acceptance stack is diffed', () => {
-    expect(dryRun(twoConsumers(), 'diff', '--acceptance').commands).toEqual(['cdktf diff acceptance --output <out> --skip-synth --skip-provider-lock']);
+    expect(dryRun(twoConsumers(), 'diff', ['--acceptance']).commands).toEqual(['cdktf diff acceptance --output <out> --skip-synth --skip-provider-lock']);
   });
 
   it('fails to apply when a stack has no saved plan, naming the file and the target that makes it', () => {
@@ -43,9 +48,11 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
     expect(result.stderr).toContain(`${result.outdir}/stacks/consumer-grabpay/plan does not exist: plan first (npx nx run consumer:diff)`);
   });
 
+  const AUTO_APPROVE = { KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' };
+
   it('GIVEN acceptance required WHEN deploy THEN all consumers deploy first, then the acceptance stack', () => {
     const flags = '--output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies';
-    expect(dryRun(twoConsumers(), 'deploy')).toMatchObject({
+    expect(dryRun(twoConsumers(), 'deploy', [], AUTO_APPROVE)).toMatchObject({
       status: 0,
       commands: [`cdktf deploy consumer-* ${flags}`, `cdktf deploy acceptance ${flags}`],
     });
@@ -54,7 +61,63 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
   it('GIVEN acceptance not required WHEN deploy THEN only the consumer stacks deploy', () => {
     const spec = exampleSpec();
     spec.provider.acceptanceRequired = false;
-    expect(dryRun(spec, 'deploy').commands).toEqual(['cdktf deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
+    expect(dryRun(spec, 'deploy', [], AUTO_APPROVE).commands).toEqual(['cdktf deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
+  });
+
+  it('GIVEN --provider WHEN diff, apply or deploy THEN only the provider stack', () => {
+    expect(dryRun(twoConsumers(), 'diff', ['--provider']).commands).toEqual(['cdktf diff provider --output <out> --skip-synth --skip-provider-lock']);
+    expect(dryRun(twoConsumers(), 'deploy', ['--provider'], AUTO_APPROVE).commands).toEqual(['cdktf deploy provider --output <out> --skip-synth --skip-provider-lock --auto-approve']);
+    expect(dryRun(twoConsumers(), 'apply', ['--provider']).stderr).toContain('/stacks/provider/plan does not exist: plan first (npx nx run provider:diff)');
+  });
+
+  it('GIVEN the local backend on a laptop WHEN deploy THEN it names the file that holds each stack\'s state', () => {
+    const result = dryRun(twoConsumers(), 'deploy', ['--provider'], AUTO_APPROVE);
+    expect(result.status).toBe(0);
+    expect(result.notes[0]).toBe('stack provider keeps its Terraform state in <out>/terraform-state/coban/provider.tfstate (local backend): keep that file, every later diff and deploy of the stack needs it');
+  });
+
+  it('refuses to deploy without a terminal unless KAFKA_PRIVATELINK_AUTO_APPROVE opts in, before running cdktf', () => {
+    const result = dryRun(twoConsumers(), 'deploy');
+    expect(result.status).toBe(2);
+    expect(result.commands).toEqual([]);
+    expect(result.stderr).toBe(
+      'cdktf-stacks: deploy shows each plan and asks before it applies it, and there is no terminal to ask in: run it in a terminal, set KAFKA_PRIVATELINK_AUTO_APPROVE=true to apply without asking (CI), or plan and apply a reviewed plan (diff, then apply)\n',
+    );
+  });
+
+  it('refuses a KAFKA_PRIVATELINK_AUTO_APPROVE that is not a yes/no value, naming it', () => {
+    const result = dryRun(twoConsumers(), 'deploy', [], { KAFKA_PRIVATELINK_AUTO_APPROVE: 'always' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('cdktf-stacks: KAFKA_PRIVATELINK_AUTO_APPROVE: "always" is not a yes/no value; accepted: 1, true, yes (apply without asking); 0, false, no or unset (ask)\n');
+  });
+
+  it.each([
+    ['deploy', [], { CI: 'true' }, 'CI=true'],
+    ['apply', ['--provider'], { CI: 'true' }, 'CI=true'],
+    ['deploy', ['--provider'], { JENKINS_URL: 'https://jenkins.example.com/' }, 'JENKINS_URL is set'],
+    ['diff', ['--provider'], { JENKINS_URL: 'https://jenkins.example.com/' }, 'JENKINS_URL is set'],
+  ])('refuses to %s %j with the local backend in CI (%j), naming the spec field backend and the S3 backend', (action, flags, env, why) => {
+    const spec = twoConsumers();
+    const result = dryRun(spec, action, flags, { ...AUTO_APPROVE, ...env });
+    expect(result.status).toBe(2);
+    expect(result.commands).toEqual([]);
+    expect(result.stderr).toMatch(
+      new RegExp(`^cdktf-stacks: stack (provider|acceptance) keeps its Terraform state in a local file \\(the spec's backend is type local\\), which only this workspace sees, and ${why}: .* Set the spec's backend to S3: backend: \\{ type: s3, bucket: <bucket>, region: <region> \\}\n$`),
+    );
+  });
+
+  it('GIVEN the S3 backend WHEN deploy in CI THEN it deploys', () => {
+    const spec = twoConsumers();
+    spec.backend = { type: 's3', bucket: 'coban-state', region: 'ap-southeast-1' };
+    expect(dryRun(spec, 'deploy', ['--provider'], { ...AUTO_APPROVE, JENKINS_URL: 'https://jenkins.example.com/' })).toMatchObject({ status: 0, commands: [expect.stringMatching(/^cdktf deploy provider /)] });
+  });
+
+  it('GIVEN the local backend in a pull request check (CI, not Jenkins) WHEN diff THEN it diffs, as the pull request workflow does', () => {
+    expect(dryRun(twoConsumers(), 'diff', [], { CI: 'true' })).toMatchObject({
+      status: 0,
+      notes: [expect.stringMatching(/^stack consumer-grabpay keeps/), expect.stringMatching(/^stack consumer-kios keeps/)],
+      commands: [expect.stringMatching(/^cdktf diff consumer-grabpay/), expect.stringMatching(/^cdktf diff consumer-kios/)],
+    });
   });
 
   it('fails when nothing was synthesized', () => {
@@ -96,7 +159,7 @@ function outputOnlySynth(answer: string): { out: string; state: string; setAnswe
   return { out, state, setAnswer };
 }
 
-const runScript = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const runScript = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, ...LAPTOP } });
 const stateAnswer = (state: string): string => JSON.parse(readFileSync(state, 'utf8')).outputs.answer.value;
 
 describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
@@ -127,6 +190,40 @@ describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
     const apply = runScript('apply', '--output', out);
     expect(apply.status).toBe(0);
     expect(stateAnswer(state)).toBe('43');
+  }, 120_000);
+
+  it('GIVEN a terminal WHEN deploy THEN cdktf shows the plan and asks, and an answer other than Approve applies nothing', async () => {
+    const { out, state } = outputOnlySynth('42');
+    // `script` gives the script a terminal, as a developer's shell does
+    const child = spawn('script', ['-qec', `${process.execPath} ${SCRIPT} deploy --output ${out}`, '/dev/null'], { env: { ...process.env, ...LAPTOP } });
+    let output = '';
+    let answered = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (answered || !output.includes('Approve')) return;
+      answered = true;
+      // the choices are Approve, Dismiss, Stop: one down, then Enter, dismisses
+      setTimeout(() => child.stdin.write('\u001b[B'), 300);
+      setTimeout(() => child.stdin.write('\r'), 800);
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    // eslint-disable-next-line no-control-regex
+    const screen = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(screen).toContain('+ answer = "42"');
+    expect(screen).toContain('Apply cancelled.');
+    expect(existsSync(state) ? JSON.parse(readFileSync(state, 'utf8')).outputs : {}).toEqual({});
+  }, 120_000);
+
+  it('refuses to deploy without a terminal, before cdktf touches the state; with KAFKA_PRIVATELINK_AUTO_APPROVE=true it applies', () => {
+    const { out, state } = outputOnlySynth('42');
+    const refused = runScript('deploy', '--output', out);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('there is no terminal to ask in');
+    expect(existsSync(state)).toBe(false);
+
+    const approved = spawnSync(process.execPath, [SCRIPT, 'deploy', '--output', out], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' } });
+    expect(approved.status).toBe(0);
+    expect(stateAnswer(state)).toBe('42');
   }, 120_000);
 
   it('summarizes a saved plan for the approval gate with tools/ci/plan-summary.sh', () => {

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
+import { scratchWorkspace } from '../../../stacks/app/test/scratch-workspace';
 import { parseJenkinsfile, tokenize, assertBalanced } from './jenkinsfile';
 import { nxProjects, shellCommands, unknownInvocations, WORKSPACE_ROOT } from './workspace';
 
@@ -112,6 +113,29 @@ describe('Jenkinsfile', () => {
     expect(play).toMatchObject({ serial: 1, max_fail_percentage: 0 });
     expect(commands.filter((c) => c.startsWith('ansible-playbook ')).join(' ')).not.toMatch(/ (-f|--forks)\b|serial/);
   });
+
+  it('refuses to plan under Jenkins a spec whose state would stay in this workspace, naming the spec field backend', () => {
+    const workspace = scratchWorkspace();
+    try {
+      const [plan] = jenkinsfile.stages.filter((s) => s.name === 'Plan provider').map((s) => s.sh[0]);
+      // the step as Jenkins runs it: its shell, the pipeline's environment (without the plugin
+      // cache, a Groovy expression here), JENKINS_URL set
+      const environment = Object.fromEntries(Object.entries(jenkinsfile.environment).filter(([name]) => name !== 'TF_PLUGIN_CACHE_DIR'));
+      const run = spawnSync('bash', ['-ec', plan], {
+        cwd: workspace,
+        encoding: 'utf8',
+        env: { ...process.env, ...environment, NX_TUI: 'false', JENKINS_URL: 'https://jenkins.example.com/', KAFKA_PRIVATELINK_SPEC: 'examples/coban.yaml' },
+      });
+      expect(plan).toBe('npx nx run provider:diff');
+      expect(run.status).not.toBe(0);
+      expect(run.stdout + run.stderr).toContain(
+        "cdktf-stacks: stack provider keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and JENKINS_URL is set: the next diff elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> }",
+      );
+      expect(existsSync(join(workspace, 'cdktf.out', 'stacks', 'provider', 'plan'))).toBe(false);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('fails to read when a bracket is left open', () => {
     expect(() => assertBalanced(tokenize("pipeline {\n  stages {\n    stage('x') { steps { sh 'a' }\n  }\n}\n"))).toThrow(/never closed/);

@@ -15,7 +15,7 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = join(ROOT, 'bench-results', 'bench.json');
 const EXAMPLE_SPEC = join(ROOT, 'examples', 'coban.yaml');
 const FLOOR_SOURCE = relative(ROOT, join(__dirname, 'floor-app.ts'));
-const APP_PACKAGE = join(ROOT, 'stacks', 'app', 'package.json');
+const APP_PACKAGE = 'stacks/app/package.json';
 /** Nx as CI runs it: no daemon, no terminal UI. */
 const NX_ENV = { NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', CHECKPOINT_DISABLE: '1' };
 
@@ -23,8 +23,13 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 /** The command of the app's synth target as an argv; the floor runs with the same node flags. */
 function appArgv(): string[] {
-  const pkg = JSON.parse(readFileSync(APP_PACKAGE, 'utf8')) as { nx: { targets: { synth: { command: string } } } };
-  const command = pkg.nx.targets.synth.command;
+  // The local Nx plugin makes every synth target, the app's too.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const plugin = require(join(ROOT, 'stacks', 'app', 'nx-plugin.js')) as {
+    createNodesV2: [string, (files: string[]) => [string, { projects: Record<string, { targets: { synth: { options: { command: string } } } }> }][]];
+  };
+  const [[, nodes]] = plugin.createNodesV2[1]([APP_PACKAGE]);
+  const command = nodes.projects['stacks/app'].targets.synth.options.command;
   if (/["'\\$`]/.test(command) || !/^node\s/.test(command)) {
     throw new Error(`app:synth's command must be a plain \`node [flags] <script>\` command to be benchmarked, got ${JSON.stringify(command)}`);
   }
