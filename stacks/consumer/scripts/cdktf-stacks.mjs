@@ -18,7 +18,9 @@
 // State: a stack whose backend is local keeps its state in a file of this machine. In CI
 // (CI or JENKINS_URL set) apply and deploy refuse such a stack, and so does diff under Jenkins,
 // whose diff is the plan of an apply: the next build on another agent would find no state and
-// plan to create everything again. Elsewhere the script prints where the state file is.
+// plan to create everything again. KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE=true allows it for a
+// throwaway environment whose state may die with the workspace (the emulator's runs). Elsewhere
+// the script prints where the state file is.
 //
 // Exit status: 0 done, 1 a stack failed, 2 the command, the settings or the synth output is wrong.
 import { spawnSync } from 'node:child_process';
@@ -35,6 +37,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 const ACTIONS = ['diff', 'apply', 'deploy'];
 const AUTO_APPROVE = 'KAFKA_PRIVATELINK_AUTO_APPROVE';
+const ALLOW_LOCAL_STATE = 'KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE';
 // As the app reads its yes/no settings (packages/cluster-spec, booleanSetting).
 const TRUE_WORDS = ['1', 'true', 'yes'];
 const FALSE_WORDS = ['', '0', 'false', 'no'];
@@ -99,13 +102,17 @@ function runsOf({ action, output, acceptance, provider }, stacks, approval) {
   ];
 }
 
+/** A yes/no setting of the environment; a value that is neither is refused, never read as "no". */
+function yesNo(env, name, yes, no) {
+  const value = (env[name] ?? '').trim().toLowerCase();
+  if (TRUE_WORDS.includes(value)) return true;
+  if (FALSE_WORDS.includes(value)) return false;
+  throw new Error(`${name}: ${JSON.stringify(env[name])} is not a yes/no value; accepted: ${TRUE_WORDS.join(', ')} (${yes}); ${FALSE_WORDS.filter(Boolean).join(', ')} or unset (${no})`);
+}
+
 /** cdktf's approval flags for a deploy: none (cdktf asks), or --auto-approve when the environment opts in. */
 function approvalOf(env, terminal) {
-  const value = (env[AUTO_APPROVE] ?? '').trim().toLowerCase();
-  if (TRUE_WORDS.includes(value)) return ['--auto-approve'];
-  if (!FALSE_WORDS.includes(value)) {
-    throw new Error(`${AUTO_APPROVE}: ${JSON.stringify(env[AUTO_APPROVE])} is not a yes/no value; accepted: ${TRUE_WORDS.join(', ')} (apply without asking); ${FALSE_WORDS.filter(Boolean).join(', ')} or unset (ask)`);
-  }
+  if (yesNo(env, AUTO_APPROVE, 'apply without asking', 'ask')) return ['--auto-approve'];
   // Without a terminal cdktf's prompt cannot read an answer and fails with a stack trace.
   if (!terminal) {
     throw new Error(
@@ -128,14 +135,15 @@ function ciOf(env) {
  */
 function checkState({ action, output }, stacks, env) {
   const ci = ciOf(env);
-  const refuse = ci !== undefined && (action !== 'diff' || (env.JENKINS_URL ?? '') !== '');
+  const refuse =
+    ci !== undefined && (action !== 'diff' || (env.JENKINS_URL ?? '') !== '') && !yesNo(env, ALLOW_LOCAL_STATE, 'a throwaway environment: keep local state', 'refuse local state in CI');
   for (const stack of stacks) {
     const folder = join(resolve(root, output), 'stacks', stack);
     const backend = JSON.parse(readFileSync(join(folder, 'cdk.tf.json'), 'utf8')).terraform?.backend ?? { local: {} };
     if (!('local' in backend)) continue;
     if (refuse) {
       throw new Error(
-        `stack ${stack} keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and ${ci}: the next ${action} elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> }`,
+        `stack ${stack} keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and ${ci}: the next ${action} elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> } (or, for a throwaway environment whose state may be lost, ${ALLOW_LOCAL_STATE}=true)`,
       );
     }
     console.log(`cdktf-stacks: stack ${stack} keeps its Terraform state in ${resolve(folder, backend.local.path ?? 'terraform.tfstate')} (local backend): keep that file, every later diff and deploy of the stack needs it`);

@@ -102,7 +102,21 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
     expect(result.status).toBe(2);
     expect(result.commands).toEqual([]);
     expect(result.stderr).toMatch(
-      new RegExp(`^cdktf-stacks: stack (provider|acceptance) keeps its Terraform state in a local file \\(the spec's backend is type local\\), which only this workspace sees, and ${why}: .* Set the spec's backend to S3: backend: \\{ type: s3, bucket: <bucket>, region: <region> \\}\n$`),
+      new RegExp(`^cdktf-stacks: stack (provider|acceptance) keeps its Terraform state in a local file \\(the spec's backend is type local\\), which only this workspace sees, and ${why}: .* Set the spec's backend to S3: backend: \\{ type: s3, bucket: <bucket>, region: <region> \\} \\(or, for a throwaway environment whose state may be lost, KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE=true\\)\n$`),
+    );
+  });
+
+  it('GIVEN a throwaway environment that says so WHEN deploy with the local backend in CI THEN it deploys and names the state file', () => {
+    const result = dryRun(twoConsumers(), 'deploy', ['--provider'], { ...AUTO_APPROVE, CI: 'true', KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE: 'true' });
+    expect(result).toMatchObject({ status: 0, commands: [expect.stringMatching(/^cdktf deploy provider /)] });
+    expect(result.notes).toEqual([expect.stringMatching(/^stack provider keeps its Terraform state in /)]);
+  });
+
+  it('refuses a KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE that is not a yes/no value', () => {
+    const result = dryRun(twoConsumers(), 'deploy', ['--provider'], { ...AUTO_APPROVE, CI: 'true', KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE: 'maybe' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'cdktf-stacks: KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE: "maybe" is not a yes/no value; accepted: 1, true, yes (a throwaway environment: keep local state); 0, false, no or unset (refuse local state in CI)\n',
     );
   });
 

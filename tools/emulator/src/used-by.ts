@@ -18,8 +18,16 @@ export const USED_BY = 'used-by';
 export async function usedByCommands(emulator: Emulator, terraform: string, workDir: string, log: (l: string) => void): Promise<Check[]> {
   const scenario = example();
   const d = await Deployment.prepare(emulator, terraform, join(workDir, USED_BY), scenario);
-  // No terminal here to answer cdktf's approval prompt: the run opts in as CI does.
-  const env = emulator.env({ KAFKA_PRIVATELINK_SPEC: d.specPath, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '', KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' });
+  // No terminal here to answer cdktf's approval prompt: the run opts in as CI does. Its state is
+  // the emulator's, thrown away with it: local state is right here even in CI.
+  const env = emulator.env({
+    KAFKA_PRIVATELINK_SPEC: d.specPath,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    KAFKA_PRIVATELINK_FROZEN_LOCKFILE: '',
+    KAFKA_PRIVATELINK_AUTO_APPROVE: 'true',
+    KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE: 'true',
+  });
   const checks: Check[] = [];
   const command = async (args: readonly string[]): Promise<string> => {
     const ran = await runCommand('npx', args, { cwd: REPO_ROOT, env, logFile: d.logFile });
