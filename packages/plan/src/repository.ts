@@ -6,7 +6,8 @@ import { SettingError } from '@kafka-privatelink/cluster-spec';
 export const BASE_REF_SETTING = 'KAFKA_PRIVATELINK_BASE_REF';
 
 /** The name synth gives a lockfile unless the spec names its own: lockfiles are found by it. */
-const LOCKFILE_GLOB = ':(glob)**/*.ports-lock.json';
+const LOCKFILE_SUFFIX = '.ports-lock.json';
+const LOCKFILE_GLOB = `:(glob)**/*${LOCKFILE_SUFFIX}`;
 const SPEC_GLOBS = [':(glob)**/*.yaml', ':(glob)**/*.yml'];
 /** Folders whose files are installed or synthesized copies, never a cluster's own spec or lockfile. */
 const GENERATED_FOLDERS = new Set(['node_modules', 'cdktf.out', '.gen', '.nx']);
@@ -126,12 +127,13 @@ export function readRepository(folder: string, lockfilePath: string, baseRef: st
   let baseFiles: { path: string; blob: string }[] = [];
   if (baseRef !== undefined) {
     try {
-      baseFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', baseRef, '--', ...pathspecs])
+      // ls-tree takes no pathspec magic: the tree is listed whole and filtered here.
+      baseFiles = git(root, ['ls-tree', '-r', '-z', '--full-tree', baseRef])
         .toString('utf8')
         .split('\0')
         .filter((line) => line !== '')
         .map((line) => ({ blob: line.split(/\s/)[2], path: line.slice(line.indexOf('\t') + 1) }))
-        .filter(({ path }) => !generated(path));
+        .filter(({ path }) => (path.endsWith(LOCKFILE_SUFFIX) || path === ownPath) && !generated(path));
     } catch {
       throw new SettingError(
         BASE_REF_SETTING,
