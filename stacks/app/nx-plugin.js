@@ -39,6 +39,7 @@ function clusterProject(specFile) {
           '{projectRoot}/*.json',
           '^production',
           { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
+          { env: 'KAFKA_PRIVATELINK_BASE_REF' },
           // As for app:synth: a synth that writes the lockfile is never replayed from the cache.
           { runtime: `KAFKA_PRIVATELINK_SPEC=${specFile} node --import tsx stacks/app/src/spec-fingerprint.ts` },
         ],

@@ -150,6 +150,17 @@ describe('the lockfile history in git', () => {
     expect(messageOf(run)).toContain('the Terraform state keys move');
   });
 
+  it('refuses, with a base ref, a branch that committed a rename of the cluster', () => {
+    const repo = repository();
+    repo.git('checkout', '-q', '-b', 'rename');
+    repo.write('clusters/coban/cluster.yaml', exampleSpec.replace('cluster: coban', 'cluster: coban2'));
+    repo.write('clusters/coban/cluster.ports-lock.json', repo.read('clusters/coban/cluster.ports-lock.json').replace('"cluster": "coban"', '"cluster": "coban2"'));
+    repo.commit('rename coban');
+    const run = () => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true, baseRef: 'main' });
+    expect(run).toThrow(LockfileError);
+    expect(messageOf(run)).toContain('it records cluster coban2, but in main it records cluster coban. Changing cluster: from coban to coban2 renames the cluster');
+  });
+
   it('refuses, with a base ref, a branch whose lockfile lacks an entry of the base', () => {
     // GIVEN main added broker 401 (10004) after the branch was cut; the branch added 402
     const repo = repository();

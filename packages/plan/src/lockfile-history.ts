@@ -116,6 +116,13 @@ export function refuseDuplicateCluster(view: RepositoryView | undefined, spec: S
 export function checkAgainstBase(view: RepositoryView | undefined, spec: Spec, previous: PortLock, lockfilePath: string): void {
   if (view?.base === undefined) return;
   const { ref, lockfiles } = view.base;
+  const renamedFrom = lockfiles
+    .filter((file) => file.path === view.lockfilePath)
+    .map((file) => readLockfileRecord(file.text)?.cluster)
+    .find((cluster) => typeof cluster === 'string' && cluster !== spec.cluster);
+  if (renamedFrom !== undefined && renamedFrom !== null) {
+    throw new LockfileError(lockfilePath, [`it records cluster ${spec.cluster}, but in ${ref} it records cluster ${renamedFrom}. ${renameConsequences(renamedFrom, spec)}`]);
+  }
   const holder = new Map<number, number>();
   for (const [broker, a] of previous.brokers) holder.set(a.port, broker);
   for (const r of previous.retired) holder.set(r.port, r.broker);
