@@ -161,8 +161,47 @@ describe('the lockfile history in git', () => {
     expect(messageOf(run)).toContain('it records cluster coban2, but in main it records cluster coban. Changing cluster: from coban to coban2 renames the cluster');
   });
 
-  it('refuses, with a base ref, a branch whose lockfile lacks an entry of the base', () => {
-    // GIVEN main added broker 401 (10004) after the branch was cut; the branch added 402
+  it('refuses, with a base ref, a branch of another clone that handed the base\'s port to another broker', () => {
+    // GIVEN a second clone added broker 401 (10004) on main; this clone, not knowing it, added 402 on a branch
+    const repo = repository();
+    const other = repository();
+    rmSync(other.root, { recursive: true });
+    execFileSync('git', ['clone', '-q', repo.root, other.root]);
+    other.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 401));
+    other.synth();
+    other.commit('add broker 401');
+    repo.git('checkout', '-q', '-b', 'feature');
+    repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 402));
+    expect(portsOf(repo.synth())[402]).toBe(10004);
+    repo.commit('add broker 402');
+    repo.git('fetch', '-q', other.root, 'main:refs/remotes/origin/main');
+    // WHEN the pull request's frozen synth compares with origin/main
+    const run = () => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true, baseRef: 'origin/main' });
+    // THEN it is refused, naming the broker, the port and what to do
+    expect(run).toThrow(LockfileError);
+    expect(messageOf(run)).toContain(
+      'port 10004 belongs to broker 401 in clusters/coban/cluster.ports-lock.json of origin/main, but this lockfile gives it to broker 402 (two branches handed it out): ' +
+        'take the lockfile of origin/main (git checkout origin/main -- clusters/coban/cluster.ports-lock.json)',
+    );
+    expect(() => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true })).not.toThrow();
+  });
+
+  it('refuses, with a base ref, a branch whose lockfile dropped an entry of the base', () => {
+    // GIVEN main holds broker 401 (10004); a branch cut before it reverts nothing but never merged main
+    const repo = repository();
+    repo.git('branch', 'feature');
+    repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 401));
+    repo.synth();
+    repo.commit('add broker 401');
+    repo.git('checkout', '-q', 'feature');
+    const run = () => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true, baseRef: 'main' });
+    expect(messageOf(run)).toContain(
+      'broker 401 holds port 10004 in clusters/coban/cluster.ports-lock.json of main, but this lockfile has no entry for it: merge main into the branch (or rebase onto it)',
+    );
+  });
+
+  it('never hands out on one branch a port another local branch gave away, so a later merge moves nobody', () => {
+    // GIVEN main gave 10004 to broker 401; a branch cut before that adds 402
     const repo = repository();
     repo.git('branch', 'feature');
     repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 401));
@@ -170,16 +209,10 @@ describe('the lockfile history in git', () => {
     repo.commit('add broker 401');
     repo.git('checkout', '-q', 'feature');
     repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 402));
-    expect(portsOf(repo.synth())[402]).toBe(10004);
-    repo.commit('add broker 402');
-    // WHEN the pull request's frozen synth compares with main
-    const run = () => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true, baseRef: 'main' });
-    // THEN it is refused, naming the broker, the port and what to do
-    expect(run).toThrow(LockfileError);
-    expect(messageOf(run)).toContain(
-      'port 10004 belongs to broker 401 in clusters/coban/cluster.ports-lock.json of main, but this lockfile gives it to broker 402 (two branches handed it out)',
-    );
-    expect(() => preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true })).not.toThrow();
+    // THEN 402 gets a port above main's, and 401, if this branch adds it too, main's port
+    expect(portsOf(repo.synth())[402]).toBe(10005);
+    repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 401, 402));
+    expect(portsOf(repo.synth())).toEqual({ 101: 10001, 201: 10002, 301: 10003, 401: 10004, 402: 10005 });
   });
 
   it('refuses an unknown base ref, naming the setting', () => {
@@ -189,7 +222,7 @@ describe('the lockfile history in git', () => {
     );
   });
 
-  it('after a merge whose lockfile conflicts, keeps one side and gives the other side\'s broker a port above both', () => {
+  it('after a merge whose lockfile conflicts, keeping one side whole gives the other side\'s broker its own port back', () => {
     const repo = repository();
     repo.git('branch', 'feature');
     repo.write('clusters/coban/cluster.yaml', withBrokers(exampleSpec, 401));

@@ -15,10 +15,11 @@ function versionsOf(versions: readonly FileVersion[], cluster: string, ownPath: 
   return records.filter(({ version, record }) => record.cluster === cluster || (record.cluster === null && paths.has(version.path)));
 }
 
-/** Every broker→port pair the cluster's lockfiles ever held in git history, newest first. */
-export function historyOf(view: RepositoryView | undefined, cluster: string): HistoricalPort[] {
-  if (view === undefined) return [];
-  return versionsOf(view.history, cluster, view.lockfilePath).flatMap(({ record }) => record.entries);
+/** Every broker→port pair the cluster's lockfiles ever held in git history (reachable from HEAD; on other local branches), newest first. */
+export function historyOf(view: RepositoryView | undefined, cluster: string): { reachable: HistoricalPort[]; otherBranches: HistoricalPort[] } {
+  const entries = (versions: readonly FileVersion[]) =>
+    versionsOf(versions, cluster, view?.lockfilePath).flatMap(({ record }) => record.entries);
+  return view === undefined ? { reachable: [], otherBranches: [] } : { reachable: entries(view.history), otherBranches: entries(view.otherBranches) };
 }
 
 /** Where a state key of the spec's stacks lives: `<keyPrefix>/<cluster>/<stack>.tfstate` (S3) or `<directory>/<cluster>/<stack>.tfstate`. */

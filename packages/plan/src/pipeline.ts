@@ -47,10 +47,18 @@ export interface PlanWithLock extends AllocationResult {
   readonly plan: ExposurePlan;
 }
 
-/** Allocates ports for the spec's brokers on top of `previous` and its history (newest first) and builds the plan. Pure. */
-export function planWithLock(spec: Spec, previous: PortLock = EMPTY_LOCK, history: readonly HistoricalPort[] = []): PlanWithLock {
+/**
+ * Allocates ports for the spec's brokers on top of `previous`, its history and the versions of
+ * other branches (both newest first; see allocatePorts) and builds the plan. Pure.
+ */
+export function planWithLock(
+  spec: Spec,
+  previous: PortLock = EMPTY_LOCK,
+  history: readonly HistoricalPort[] = [],
+  otherBranches: readonly HistoricalPort[] = [],
+): PlanWithLock {
   const listener = spec.kafka.clientListener.name;
-  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous, history);
+  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous, history, otherBranches);
   const lock = { cluster: spec.cluster, ...result.lock };
   return { ...result, lock, plan: buildPlan(spec, lock) };
 }
@@ -129,7 +137,11 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
       `it holds the ports of cluster ${previous.cluster}, but the spec says cluster: ${spec.cluster}. ${renameConsequences(previous.cluster, spec)}${wrongFile}`,
     ]);
   }
-  const repository = readRepository(dirname(specPath), lockfilePath, options.frozenLockfile ? options.baseRef : undefined);
+  // A frozen synth allocates nothing, so other branches, which only matter for allocating, are not read.
+  const repository = readRepository(dirname(specPath), lockfilePath, {
+    baseRef: options.frozenLockfile ? options.baseRef : undefined,
+    otherBranches: !options.frozenLockfile,
+  });
   refuseDuplicateCluster(repository, spec, specPath);
   refuseRenameByEdit(repository, spec, lockfilePath);
   if (previousText === undefined) {
@@ -137,7 +149,8 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     refuseLockfileElsewhere(repository, spec, lockfilePath);
   }
   if (options.frozenLockfile) checkAgainstBase(repository, spec, previous, lockfilePath);
-  const result = planWithLock(spec, previous, historyOf(repository, spec.cluster));
+  const history = historyOf(repository, spec.cluster);
+  const result = planWithLock(spec, previous, history.reachable, history.otherBranches);
   if (options.frozenLockfile) assertLockUnchanged(result, previousText, lockfilePath, previous);
   const lockfileText = serializeLockfile(result.lock, lineEndingOf(previousText));
   return {

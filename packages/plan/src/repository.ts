@@ -28,6 +28,8 @@ export interface RepositoryView {
   readonly lockfilePath?: string;
   /** Every committed version of a lockfile (by name, and the spec's lockfile path) reachable from HEAD, newest first. */
   readonly history: readonly FileVersion[];
+  /** The versions of the same lockfiles on local branches, in commits HEAD does not reach, newest first. */
+  readonly otherBranches: readonly FileVersion[];
   /** The spec's lockfile as HEAD has it, if HEAD has it. */
   readonly headLockfile?: string;
   /** Lockfiles and YAML files of the working tree (tracked, or untracked and not ignored), relative to the root. */
@@ -99,7 +101,11 @@ function locate(folder: string): { root: string; head?: string } | undefined {
  * checks need: the committed versions of every lockfile, the working tree's lockfiles and specs,
  * and, for a pull request, the base's lockfiles. Undefined outside a git repository.
  */
-export function readRepository(folder: string, lockfilePath: string, baseRef: string | undefined): RepositoryView | undefined {
+export function readRepository(
+  folder: string,
+  lockfilePath: string,
+  { baseRef, otherBranches }: { readonly baseRef?: string; readonly otherBranches: boolean },
+): RepositoryView | undefined {
   const where = locate(folder);
   if (where === undefined) {
     if (baseRef !== undefined) {
@@ -117,12 +123,13 @@ export function readRepository(folder: string, lockfilePath: string, baseRef: st
     .split('\0')
     .filter((path) => path !== '' && !generated(path));
 
-  const changes =
-    head === undefined
-      ? []
-      : changedBlobs(
-          git(root, ['log', '-m', '--full-history', '--no-renames', '--raw', '-z', '--no-abbrev', '--format=%x00%H', 'HEAD', '--', ...pathspecs]).toString('utf8'),
-        );
+  const log = (...revisions: string[]) =>
+    changedBlobs(
+      git(root, ['log', '-m', '--full-history', '--no-renames', '--raw', '-z', '--no-abbrev', '--format=%x00%H', ...revisions, '--', ...pathspecs]).toString('utf8'),
+    );
+  const reachable = head === undefined ? [] : log('HEAD');
+  const elsewhere = head === undefined || !otherBranches ? [] : log('--branches', '--not', 'HEAD');
+  const changes = [...reachable, ...elsewhere];
 
   let baseFiles: { path: string; blob: string }[] = [];
   if (baseRef !== undefined) {
@@ -152,7 +159,8 @@ export function readRepository(folder: string, lockfilePath: string, baseRef: st
   return {
     root,
     ...(ownPath === undefined ? {} : { lockfilePath: ownPath }),
-    history: changes.map((c, i) => ({ path: c.path, commit: c.commit, text: text(i) })),
+    history: reachable.map((c, i) => ({ path: c.path, commit: c.commit, text: text(i) })),
+    otherBranches: elsewhere.map((c, i) => ({ path: c.path, commit: c.commit, text: text(reachable.length + i) })),
     ...(head !== undefined && ownPath !== undefined && contents[asked.length - 1] !== undefined ? { headLockfile: contents[asked.length - 1] } : {}),
     workingFiles,
     ...(baseRef === undefined

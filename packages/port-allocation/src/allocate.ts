@@ -77,12 +77,18 @@ function capacityMessage(count: number, policy: PortPolicy): string {
  * a broker the lock no longer knows keeps its newest historical port that no broker of the lock
  * holds (retired, or its own again when it is in the spec), and every historical port in the
  * range counts for "the highest port ever handed out".
+ *
+ * `elsewhere` (newest first) holds the entries of versions on other branches, not reachable from
+ * the lock's own history: they only give a broker of the spec its port from there and raise the
+ * highest port, so that a branch never hands out a port another branch already gave away, and a
+ * later merge moves nobody. They never add a retired entry: the lock stays what its own history says.
  */
 export function allocatePorts(
   brokers: readonly BrokerRequest[],
   policy: PortPolicy,
   previous: PortLock = EMPTY_LOCK,
   history: readonly HistoricalPort[] = [],
+  elsewhere: readonly HistoricalPort[] = [],
 ): AllocationResult {
   checkPolicy(policy);
   const requested = new Map<number, BrokerRequest>();
@@ -108,8 +114,15 @@ export function allocatePorts(
     historical.set(entry.broker, entry);
     held.add(entry.port);
   }
+  const onOtherBranches = new Map<number, HistoricalPort>();
+  for (const entry of elsewhere) {
+    const claimable = requested.has(entry.broker) && !known.has(entry.broker) && !historical.has(entry.broker);
+    if (!claimable || onOtherBranches.has(entry.broker) || !inRange(entry.port) || held.has(entry.port)) continue;
+    onOtherBranches.set(entry.broker, entry);
+    held.add(entry.port);
+  }
   let highestPort = policy.firstBrokerPort - 1;
-  for (const port of [...held, ...history.map((h) => h.port).filter(inRange)]) {
+  for (const port of [...held, ...[...history, ...elsewhere].map((h) => h.port).filter(inRange)]) {
     highestPort = Math.max(highestPort, port);
   }
 
@@ -159,7 +172,7 @@ export function allocatePorts(
   }
   for (const id of newcomers) {
     const listener = requested.get(id)!.listener;
-    const own = retiredByBroker.get(id) ?? historical.get(id);
+    const own = retiredByBroker.get(id) ?? historical.get(id) ?? onOtherBranches.get(id);
     if (own !== undefined) {
       const fromHistory = !retired.delete(own.port);
       const shard = shardWithRoom(own.shard);
@@ -194,7 +207,7 @@ export function describeChange(change: AllocationChange): string {
       return `broker ${change.broker}: allocated port ${change.port} on shard ${change.shard}`;
     case 'reclaimed':
       return change.fromHistory
-        ? `broker ${change.broker}: not in the lockfile, gets its port ${change.port} from the lockfile's git history again (shard ${change.shard})`
+        ? `broker ${change.broker}: not in the lockfile, gets its port ${change.port} from the lockfile's git history (this branch's or another local branch's) again (shard ${change.shard})`
         : `broker ${change.broker}: back in the spec, gets its own retired port ${change.port} again (shard ${change.shard})`;
     case 'retired':
       return change.fromHistory

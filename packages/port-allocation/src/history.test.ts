@@ -48,6 +48,17 @@ describe('allocatePorts with the lockfile history', () => {
     expect(ports(lock)).toEqual({ 101: 10001, 201: 10002, 301: 10003, 401: 10004, 402: 10005 });
   });
 
+  it('takes ports of other branches into account: a broker of the spec gets its port from there, the others only raise the highest port', () => {
+    const otherBranch = entriesOf(allocatePorts(brokers(101, 201, 301, 401, 402), policy, three).lock);
+    const { lock, changes } = allocatePorts(brokers(101, 201, 301, 402, 501), policy, three, [], otherBranch);
+    expect(ports(lock)).toEqual({ 101: 10001, 201: 10002, 301: 10003, 402: 10005, 501: 10006 });
+    expect(lock.retired).toEqual([]);
+    expect(changes).toEqual([
+      { kind: 'reclaimed', broker: 402, port: 10005, shard: 0, fromHistory: true },
+      { kind: 'allocated', broker: 501, port: 10006, shard: 0 },
+    ]);
+  });
+
   it('ignores historical ports outside the current range for reuse', () => {
     const narrow = { ...policy, firstBrokerPort: 20001, lastBrokerPort: 20999 };
     const { lock } = allocatePorts(brokers(101), narrow, undefined, [{ broker: 101, port: 10001, shard: 0, listener: 'CLIENT' }]);
