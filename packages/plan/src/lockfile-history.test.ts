@@ -140,6 +140,16 @@ describe('the lockfile history in git', () => {
     expect(() => preparePlan(repo.path('clusters/coban/cluster.yaml'))).toThrow('cluster: coban is also the cluster of clusters/coban-prod/cluster.yaml');
   });
 
+  it('leaves a copy of a spec in a folder git ignores alone: it is not one of the repository\'s specs', () => {
+    const repo = repository();
+    repo.write('.gitignore', 'scratch/\n');
+    repo.write('scratch/coban.yaml', withBrokers(exampleSpec, 401));
+    expect(portsOf(preparePlan(repo.path('scratch/coban.yaml')))).toEqual({ 101: 10001, 201: 10002, 301: 10003, 401: 10004 });
+    expect(() => preparePlan(repo.path('scratch/coban.yaml'), { frozenLockfile: true, baseRef: 'main' })).toThrow(
+      `KAFKA_PRIVATELINK_BASE_REF: is "main", but ${repo.path('scratch/coban.yaml')} is ignored by git or lies in a generated folder`,
+    );
+  });
+
   it('refuses a cluster renamed by editing the spec and the lockfile, saying what a rename means', () => {
     const repo = repository();
     repo.write('clusters/coban/cluster.yaml', exampleSpec.replace('cluster: coban', 'cluster: coban2'));

@@ -95,9 +95,9 @@ function clusterOfSpecFile(file: string): string | undefined {
  * one would plan against the other's state. A spec is any YAML file of the repository with the
  * top-level keys cluster, provider and brokers (clusters/<name>/cluster.yaml, examples/*.yaml, …).
  */
-export function refuseDuplicateCluster(view: RepositoryView | undefined, spec: Spec, specPath: string): void {
+export function refuseDuplicateCluster(view: RepositoryView | undefined, spec: Spec): void {
   if (view === undefined) return;
-  const self = relative(view.root, specPath).split('\\').join('/');
+  const self = view.specPath;
   for (const path of [...view.workingFiles].sort()) {
     if (path === self || !/\.ya?ml$/.test(path) || clusterOfSpecFile(absolutePath(view, path)) !== spec.cluster) continue;
     throw new PortAllocationError(

@@ -138,11 +138,11 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     ]);
   }
   // A frozen synth allocates nothing, so other branches, which only matter for allocating, are not read.
-  const repository = readRepository(dirname(specPath), lockfilePath, {
+  const repository = readRepository(specPath, lockfilePath, {
     baseRef: options.frozenLockfile ? options.baseRef : undefined,
     otherBranches: !options.frozenLockfile,
   });
-  refuseDuplicateCluster(repository, spec, specPath);
+  refuseDuplicateCluster(repository, spec);
   refuseRenameByEdit(repository, spec, lockfilePath);
   if (previousText === undefined) {
     refuseFreshAllocationBesideHistory(spec, specPath, lockfilePath);

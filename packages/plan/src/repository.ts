@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { SettingError } from '@kafka-privatelink/cluster-spec';
 
 /** The setting that names the pull request's base for the frozen-lockfile check. */
@@ -24,6 +25,8 @@ export interface FileVersion {
 /** What git knows about the lockfiles and specs of the repository that holds a spec. */
 export interface RepositoryView {
   readonly root: string;
+  /** The spec's path relative to the root. */
+  readonly specPath: string;
   /** The lockfile path relative to the root, or undefined when the lockfile lies outside the repository. */
   readonly lockfilePath?: string;
   /** Every committed version of a lockfile (by name, and the spec's lockfile path) reachable from HEAD, newest first. */
@@ -83,6 +86,15 @@ function batchContents(output: Buffer, count: number): (string | undefined)[] {
   return contents;
 }
 
+/** The path with its folder's links resolved, as git reports the root (a temporary folder may be a link). */
+function realPath(path: string): string {
+  try {
+    return join(realpathSync(dirname(path)), basename(path));
+  } catch {
+    return path;
+  }
+}
+
 /** The root and HEAD of the repository holding `folder`; undefined outside git (or without git). */
 function locate(folder: string): { root: string; head?: string } | undefined {
   let lines: string[];
@@ -99,29 +111,37 @@ function locate(folder: string): { root: string; head?: string } | undefined {
 /**
  * Reads, with a fixed handful of git processes whatever the history's length, what the lockfile
  * checks need: the committed versions of every lockfile, the working tree's lockfiles and specs,
- * and, for a pull request, the base's lockfiles. Undefined outside a git repository.
+ * and, for a pull request, the base's lockfiles. Undefined outside a git repository, and for a
+ * spec that git ignores or that lies in a generated folder: a scratch copy (a test's, the
+ * emulator's) is not one of the repository's specs, and the repository's history is not its own.
  */
 export function readRepository(
-  folder: string,
+  specPath: string,
   lockfilePath: string,
   { baseRef, otherBranches }: { readonly baseRef?: string; readonly otherBranches: boolean },
 ): RepositoryView | undefined {
-  const where = locate(folder);
-  if (where === undefined) {
+  const outside = (why: string) => {
     if (baseRef !== undefined) {
-      throw new SettingError(BASE_REF_SETTING, `is ${JSON.stringify(baseRef)}, but ${folder} is not in a git repository, so there is no base to compare with; unset it`);
+      throw new SettingError(BASE_REF_SETTING, `is ${JSON.stringify(baseRef)}, but ${specPath} ${why}, so there is no base to compare with; unset it`);
     }
     return undefined;
-  }
+  };
+  const where = locate(dirname(specPath));
+  if (where === undefined) return outside('is not in a git repository');
   const { root, head } = where;
-  const inRepo = relative(root, lockfilePath);
-  const ownPath = inRepo.startsWith('..') || isAbsolute(inRepo) ? undefined : inRepo.split(sep).join('/');
+  const inRoot = (path: string) => {
+    const inRepo = relative(root, realPath(path));
+    return inRepo.startsWith('..') || isAbsolute(inRepo) ? undefined : inRepo.split(sep).join('/');
+  };
+  const ownPath = inRoot(lockfilePath);
+  const specFile = inRoot(specPath);
   const pathspecs = [LOCKFILE_GLOB, ...(ownPath === undefined ? [] : [`:(literal)${ownPath}`])];
 
-  const workingFiles = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs, ...SPEC_GLOBS])
+  const workingFiles = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...pathspecs, ...SPEC_GLOBS, ...(specFile === undefined ? [] : [`:(literal)${specFile}`])])
     .toString('utf8')
     .split('\0')
     .filter((path) => path !== '' && !generated(path));
+  if (specFile === undefined || !workingFiles.includes(specFile)) return outside('is ignored by git or lies in a generated folder');
 
   const log = (...revisions: string[]) =>
     changedBlobs(
@@ -158,6 +178,7 @@ export function readRepository(
   const text = (index: number) => contents[index] ?? '';
   return {
     root,
+    specPath: specFile,
     ...(ownPath === undefined ? {} : { lockfilePath: ownPath }),
     history: reachable.map((c, i) => ({ path: c.path, commit: c.commit, text: text(i) })),
     otherBranches: elsewhere.map((c, i) => ({ path: c.path, commit: c.commit, text: text(reachable.length + i) })),
