@@ -254,6 +254,14 @@ describe('the lockfile history in git', () => {
     expect(preparePlan(repo.path('clusters/coban/cluster.yaml'), { frozenLockfile: true }).lockfileChanged).toBe(false);
   });
 
+  it('fails when git cannot read the repository, instead of going on without the history', () => {
+    const repo = repository();
+    // GIVEN a checkout whose .git points at a git folder that is gone (a moved worktree)
+    rmSync(repo.path('.git'), { recursive: true });
+    writeFileSync(repo.path('.git'), `gitdir: ${repo.path('gone')}\n`);
+    expect(() => preparePlan(repo.path('clusters/coban/cluster.yaml'))).toThrow(/^git cannot read the repository that holds .*clusters\/coban, and synth reads the port lockfile's history with it: /);
+  });
+
   it('works outside git: no history, no error', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kpl-nogit-'));
     writeFileSync(join(dir, 'coban.yaml'), exampleSpec);

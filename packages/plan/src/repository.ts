@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { SettingError } from '@kafka-privatelink/cluster-spec';
+import { KafkaPrivateLinkError, SettingError } from '@kafka-privatelink/cluster-spec';
 
 /** The setting that names the pull request's base for the frozen-lockfile check. */
 export const BASE_REF_SETTING = 'KAFKA_PRIVATELINK_BASE_REF';
@@ -101,9 +101,15 @@ function locate(folder: string): { root: string; head?: string } | undefined {
   try {
     lines = execFileSync('git', ['-C', folder, 'rev-parse', '--show-toplevel', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).split('\n');
   } catch (error) {
-    const output = (error as { stdout?: string }).stdout ?? '';
+    const { code, stdout = '', stderr = '' } = error as { code?: string; stdout?: string; stderr?: string };
     // A repository without a commit yet: rev-parse prints the root, then fails on HEAD.
-    return output.trim() === '' ? undefined : { root: output.split('\n')[0] };
+    if (stdout.trim() !== '') return { root: stdout.split('\n')[0] };
+    if (code === 'ENOENT' || /not a git repository \(or any/.test(stderr)) return undefined;
+    // Anything else (a checkout owned by another user, a .git that points nowhere) would silently drop the
+    // history that keeps ports reserved.
+    throw new KafkaPrivateLinkError(
+      `git cannot read the repository that holds ${folder}, and synth reads the port lockfile's history with it: ${stderr.trim().split('\n')[0]}`,
+    );
   }
   return { root: lines[0], head: lines[1] };
 }
