@@ -53,6 +53,8 @@ function synthTarget({ outdir, specFile, dependsOn }) {
       'sharedGlobals',
       '{workspaceRoot}/cdktf.json',
       { env: 'KAFKA_PRIVATELINK_FROZEN_LOCKFILE' },
+      // the base a frozen synth compares the lockfile with
+      { env: 'KAFKA_PRIVATELINK_BASE_REF' },
       // set, cdktf writes a stack despite its error annotations, where synth would otherwise fail
       { env: 'CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS' },
       // The spec and its lockfile wherever `ports.lockfile` puts it, and a key that never recurs

@@ -2,3 +2,4 @@ export { ACCEPTANCE_STACK, type BrokerPlan, byCodePoint, type ConsumerPlan, cons
 export { CONSUMER_OUTPUTS, PROVIDER_OUTPUTS } from './outputs';
 export { PlanLimitError } from './errors';
 export { planWithLock, type PreparedPlan, preparePlan } from './pipeline';
+export { BASE_REF_SETTING } from './repository';

@@ -6,6 +6,7 @@ import {
   allocatePorts,
   assertLockUnchanged,
   EMPTY_LOCK,
+  HistoricalPort,
   lineEndingOf,
   LockfileError,
   parseLockfile,
@@ -15,6 +16,8 @@ import {
 } from '@kafka-privatelink/port-allocation';
 import { fileProblem, LocatedIssue, locateIssues, loadSpec, lockfilePathFor, Spec, specWarnings } from '@kafka-privatelink/cluster-spec';
 import { buildPlan, ExposurePlan, portPolicyOf } from './plan';
+import { checkAgainstBase, historyOf, refuseDuplicateCluster, refuseLockfileElsewhere, refuseRenameByEdit, renameConsequences } from './lockfile-history';
+import { readRepository } from './repository';
 
 export interface PreparedPlan {
   readonly specPath: string;
@@ -33,16 +36,29 @@ export interface PreparedPlan {
 export interface PrepareOptions {
   /** Fail instead of changing the lockfile (CI, pull requests). @default false */
   readonly frozenLockfile?: boolean;
+  /**
+   * In frozen mode, the git ref (the pull request's base) whose lockfiles of this cluster the
+   * lockfile must keep every entry of (KAFKA_PRIVATELINK_BASE_REF). @default - no base check
+   */
+  readonly baseRef?: string;
 }
 
 export interface PlanWithLock extends AllocationResult {
   readonly plan: ExposurePlan;
 }
 
-/** Allocates ports for the spec's brokers on top of `previous` and builds the plan. Pure. */
-export function planWithLock(spec: Spec, previous: PortLock = EMPTY_LOCK): PlanWithLock {
+/**
+ * Allocates ports for the spec's brokers on top of `previous`, its history and the versions of
+ * other branches (both newest first; see allocatePorts) and builds the plan. Pure.
+ */
+export function planWithLock(
+  spec: Spec,
+  previous: PortLock = EMPTY_LOCK,
+  history: readonly HistoricalPort[] = [],
+  otherBranches: readonly HistoricalPort[] = [],
+): PlanWithLock {
   const listener = spec.kafka.clientListener.name;
-  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous);
+  const result = allocatePorts(spec.brokers.map((b) => ({ id: b.id, listener })), portPolicyOf(spec), previous, history, otherBranches);
   const lock = { cluster: spec.cluster, ...result.lock };
   return { ...result, lock, plan: buildPlan(spec, lock) };
 }
@@ -104,7 +120,11 @@ function warningsOf(spec: Spec, specPath: string): LocatedIssue[] {
   return warnings.length === 0 ? [] : locateIssues(readFileSync(specPath, 'utf8'), warnings);
 }
 
-/** Spec file + lockfile → plan. Reads files, writes none; every error names what is wrong. */
+/**
+ * Spec file + lockfile (+ the lockfile's git history) → plan. Reads files, writes none; every error
+ * names what is wrong. In a git repository, every broker→port pair a lockfile of this cluster ever
+ * held in history reachable from HEAD stays reserved; outside git there is no history.
+ */
 export function preparePlan(specPath: string, options: PrepareOptions = {}): PreparedPlan {
   const spec = loadSpec(specPath);
   const lockfilePath = lockfilePathFor(specPath, spec.ports.lockfile);
@@ -112,13 +132,25 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
   const previousText = readLockfile(lockfilePath);
   const previous = previousText === undefined ? EMPTY_LOCK : parseLockfile(previousText, policy, lockfilePath);
   if (previous.cluster !== undefined && previous.cluster !== spec.cluster) {
+    const wrongFile = spec.ports.lockfile === undefined ? '' : ` If ports.lockfile names the wrong file, point it at the lockfile of ${spec.cluster}.`;
     throw new LockfileError(lockfilePath, [
-      `it holds the ports of cluster ${previous.cluster}, not of ${spec.cluster} (the spec's cluster); point ports.lockfile at the lockfile of ` +
-        `${spec.cluster}, or leave it out to use the one beside the spec`,
+      `it holds the ports of cluster ${previous.cluster}, but the spec says cluster: ${spec.cluster}. ${renameConsequences(previous.cluster, spec)}${wrongFile}`,
     ]);
   }
-  if (previousText === undefined) refuseFreshAllocationBesideHistory(spec, specPath, lockfilePath);
-  const result = planWithLock(spec, previous);
+  // A frozen synth allocates nothing, so other branches, which only matter for allocating, are not read.
+  const repository = readRepository(specPath, lockfilePath, {
+    baseRef: options.frozenLockfile ? options.baseRef : undefined,
+    otherBranches: !options.frozenLockfile,
+  });
+  refuseDuplicateCluster(repository, spec);
+  refuseRenameByEdit(repository, spec, lockfilePath);
+  if (previousText === undefined) {
+    refuseFreshAllocationBesideHistory(spec, specPath, lockfilePath);
+    refuseLockfileElsewhere(repository, spec, lockfilePath);
+  }
+  if (options.frozenLockfile) checkAgainstBase(repository, spec, previous, lockfilePath);
+  const history = historyOf(repository, spec.cluster);
+  const result = planWithLock(spec, previous, history.reachable, history.otherBranches);
   if (options.frozenLockfile) assertLockUnchanged(result, previousText, lockfilePath, previous);
   const lockfileText = serializeLockfile(result.lock, lineEndingOf(previousText));
   return {

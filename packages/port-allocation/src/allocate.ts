@@ -6,6 +6,7 @@ import {
   BrokerAllocation,
   BrokerRequest,
   EMPTY_LOCK,
+  HistoricalPort,
   PortLock,
   POLICY_FIELDS as F,
   PortPolicy,
@@ -63,18 +64,31 @@ function capacityMessage(count: number, policy: PortPolicy): string {
 }
 
 /**
- * Computes the new lock from the brokers the spec names and the previous lock.
+ * Computes the new lock from the brokers the spec names, the previous lock and the lock's history.
  *
  * Pure and deterministic. A broker already in the lock keeps its port and shard; a broker that
  * left the spec has its port retired (never handed to another broker); a broker that comes back
  * gets its own retired port again; a new broker gets the port after the highest port ever handed
  * out, on the lowest shard with room. New brokers are placed in broker-id order, so the spec's
  * list order never matters.
+ *
+ * `history` (newest first) holds the entries of earlier versions of the lock. A revert or a lost
+ * lockfile drops entries from the lock, but clients may still hold those ports in cached metadata:
+ * a broker the lock no longer knows keeps its newest historical port that no broker of the lock
+ * holds (retired, or its own again when it is in the spec), and every historical port in the
+ * range counts for "the highest port ever handed out".
+ *
+ * `elsewhere` (newest first) holds the entries of versions on other branches, not reachable from
+ * the lock's own history: they only give a broker of the spec its port from there and raise the
+ * highest port, so that a branch never hands out a port another branch already gave away, and a
+ * later merge moves nobody. They never add a retired entry: the lock stays what its own history says.
  */
 export function allocatePorts(
   brokers: readonly BrokerRequest[],
   policy: PortPolicy,
   previous: PortLock = EMPTY_LOCK,
+  history: readonly HistoricalPort[] = [],
+  elsewhere: readonly HistoricalPort[] = [],
 ): AllocationResult {
   checkPolicy(policy);
   const requested = new Map<number, BrokerRequest>();
@@ -91,8 +105,24 @@ export function allocatePorts(
   const changes: AllocationChange[] = [];
   const active = new Map<number, BrokerAllocation>();
   const retired = new Map<number, RetiredPort>(previous.retired.map((r) => [r.port, r]));
+  const inRange = (port: number) => port >= policy.firstBrokerPort && port <= policy.lastBrokerPort;
+  const held = new Set([...retired.keys(), ...[...previous.brokers.values()].map((a) => a.port)]);
+  const known = new Set([...previous.brokers.keys(), ...previous.retired.map((r) => r.broker)]);
+  const historical = new Map<number, HistoricalPort>();
+  for (const entry of history) {
+    if (known.has(entry.broker) || historical.has(entry.broker) || !inRange(entry.port) || held.has(entry.port)) continue;
+    historical.set(entry.broker, entry);
+    held.add(entry.port);
+  }
+  const onOtherBranches = new Map<number, HistoricalPort>();
+  for (const entry of elsewhere) {
+    const claimable = requested.has(entry.broker) && !known.has(entry.broker) && !historical.has(entry.broker);
+    if (!claimable || onOtherBranches.has(entry.broker) || !inRange(entry.port) || held.has(entry.port)) continue;
+    onOtherBranches.set(entry.broker, entry);
+    held.add(entry.port);
+  }
   let highestPort = policy.firstBrokerPort - 1;
-  for (const port of [...retired.keys(), ...[...previous.brokers.values()].map((a) => a.port)]) {
+  for (const port of [...held, ...[...history, ...elsewhere].map((h) => h.port).filter(inRange)]) {
     highestPort = Math.max(highestPort, port);
   }
 
@@ -107,6 +137,12 @@ export function allocatePorts(
       }
       active.set(id, { ...allocation, listener: request.listener });
     }
+  }
+
+  for (const [id, entry] of historical) {
+    if (requested.has(id)) continue;
+    retired.set(entry.port, entry);
+    changes.push({ kind: 'retired', broker: id, port: entry.port, shard: entry.shard, fromHistory: true });
   }
 
   const shardLoad = new Array<number>(policy.maxShards).fill(0);
@@ -136,13 +172,13 @@ export function allocatePorts(
   }
   for (const id of newcomers) {
     const listener = requested.get(id)!.listener;
-    const own = retiredByBroker.get(id);
+    const own = retiredByBroker.get(id) ?? historical.get(id) ?? onOtherBranches.get(id);
     if (own !== undefined) {
-      retired.delete(own.port);
+      const fromHistory = !retired.delete(own.port);
       const shard = shardWithRoom(own.shard);
       shardLoad[shard] += 1;
       active.set(id, { port: own.port, shard, listener });
-      changes.push({ kind: 'reclaimed', broker: id, port: own.port, shard });
+      changes.push({ kind: 'reclaimed', broker: id, port: own.port, shard, ...(fromHistory ? { fromHistory } : {}) });
       continue;
     }
     const port = highestPort + 1;
@@ -170,9 +206,13 @@ export function describeChange(change: AllocationChange): string {
     case 'allocated':
       return `broker ${change.broker}: allocated port ${change.port} on shard ${change.shard}`;
     case 'reclaimed':
-      return `broker ${change.broker}: back in the spec, gets its own retired port ${change.port} again (shard ${change.shard})`;
+      return change.fromHistory
+        ? `broker ${change.broker}: not in the lockfile, gets its port ${change.port} from the lockfile's git history (this branch's or another local branch's) again (shard ${change.shard})`
+        : `broker ${change.broker}: back in the spec, gets its own retired port ${change.port} again (shard ${change.shard})`;
     case 'retired':
-      return `broker ${change.broker}: removed from the spec, port ${change.port} retired (never reused)`;
+      return change.fromHistory
+        ? `broker ${change.broker}: in neither the spec nor the lockfile, but held port ${change.port} in the lockfile's git history (a revert or a lost entry): port retired (never reused)`
+        : `broker ${change.broker}: removed from the spec, port ${change.port} retired (never reused)`;
     case 'listener-renamed':
       return `broker ${change.broker}: port ${change.port} now fronts listener ${change.to} (was ${change.from})`;
   }

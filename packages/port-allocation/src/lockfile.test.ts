@@ -43,7 +43,7 @@ describe('lockfile', () => {
     const text = lockText(`    "101": { "port": 10001, "shard": 0, "listener": "CLIENT" },
     "401": { "port": 10001, "shard": 0, "listener": "CLIENT" }`);
     expect(problemsOf(text)).toEqual([
-      'port 10001 is held 2 times (broker 101, broker 401); two branches may have allocated it separately',
+      expect.stringMatching(/^port 10001 is held 2 times \(broker 101, broker 401\); two branches may have allocated it separately: keep one side's lockfile whole.*run synth/),
     ]);
   });
 
@@ -51,17 +51,19 @@ describe('lockfile', () => {
     const text = lockText(`    "401": { "port": 10004, "shard": 0, "listener": "CLIENT" },
     "401": { "port": 10005, "shard": 0, "listener": "CLIENT" }`);
     expect(problemsOf(text)).toEqual([
-      '5:5: key "401" is given twice; a merge of two branches that each added it leaves that, and only one of them can stay',
+      expect.stringMatching(/^5:5: key "401" is given twice; a merge of two branches that each added it leaves that, and only one of them can stay: keep one side's lockfile whole, the side that is deployed \(git checkout --ours or --theirs -- <lockfile>\)/),
     ]);
   });
 
-  it('fails when a merge left conflict markers', () => {
+  it('fails when a merge left conflict markers, saying which side to keep and to run synth', () => {
     const text = lockText(`<<<<<<< HEAD
     "401": { "port": 10004, "shard": 0, "listener": "CLIENT" }
 =======
     "501": { "port": 10004, "shard": 0, "listener": "CLIENT" }
 >>>>>>> feature`);
-    expect(problemsOf(text)[0]).toMatch(/^6:1: not valid JSON: Missing , between flow map items/);
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(/^it holds git conflict markers \(a merge of two branches that each changed it\): keep one side's lockfile whole, the side that is deployed/),
+    ]);
   });
 
   it('fails when a retired port is handed to a broker', () => {
@@ -70,7 +72,7 @@ describe('lockfile', () => {
       `{ "broker": 201, "port": 10002, "shard": 0, "listener": "CLIENT" }`,
     );
     expect(problemsOf(text)).toEqual([
-      'port 10002 is held 2 times (broker 101, retired port of broker 201); two branches may have allocated it separately',
+      expect.stringMatching(/^port 10002 is held 2 times \(broker 101, retired port of broker 201\); two branches may have allocated it separately: /),
     ]);
   });
 

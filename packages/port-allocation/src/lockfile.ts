@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { LockfileError } from './errors';
-import { BrokerAllocation, LOCKFILE_VERSION, POLICY_FIELDS as F, PortLock, PortPolicy, RetiredPort } from './types';
+import { BrokerAllocation, HistoricalPort, LOCKFILE_VERSION, POLICY_FIELDS as F, PortLock, PortPolicy, RetiredPort } from './types';
 
 const ABOUT =
   'NLB ports of the Kafka brokers, written by synth. Commit it; review changes; do not edit by hand. ' +
@@ -66,7 +66,15 @@ const countParsedKeys = (value: unknown): number =>
  * is not JSON at all, the YAML parser (which reads JSON and reports duplicates and syntax errors
  * with positions) says what is wrong.
  */
+const MERGE_ADVICE =
+  'keep one side\'s lockfile whole, the side that is deployed (git checkout --ours or --theirs -- <lockfile>), never a mix of both ' +
+  '(the two branches may have handed one port to two brokers), then run synth: it gives the other side\'s new brokers ports above every port ' +
+  'either branch handed out; commit the result';
+
 function readJson(text: string, source: string): unknown {
+  if (/^(<{7}|>{7}) /m.test(text)) {
+    throw new LockfileError(source, [`it holds git conflict markers (a merge of two branches that each changed it): ${MERGE_ADVICE}`]);
+  }
   try {
     const data: unknown = JSON.parse(text);
     if (countKeys(text) === countParsedKeys(data)) return data;
@@ -83,7 +91,7 @@ function readJson(text: string, source: string): unknown {
         const key = e.code === 'DUPLICATE_KEY' ? /^"(?:[^"\\]|\\.)*"/.exec(text.slice(e.pos[0]))?.[0] : undefined;
         return key === undefined
           ? `${line}:${col}: not valid JSON: ${e.message.split('\n')[0]}`
-          : `${line}:${col}: key ${key} is given twice; a merge of two branches that each added it leaves that, and only one of them can stay`;
+          : `${line}:${col}: key ${key} is given twice; a merge of two branches that each added it leaves that, and only one of them can stay: ${MERGE_ADVICE}`;
       }),
     );
   }
@@ -179,7 +187,7 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
 
   for (const [port, who] of holders) {
     if (who.length > 1) {
-      problems.push(`port ${port} is held ${who.length} times (${who.join(', ')}); two branches may have allocated it separately`);
+      problems.push(`port ${port} is held ${who.length} times (${who.join(', ')}); two branches may have allocated it separately: ${MERGE_ADVICE}`);
     }
   }
   const load = new Map<number, number[]>();
@@ -196,4 +204,37 @@ export function parseLockfile(text: string, policy: PortPolicy, source = 'lockfi
     brokers: new Map([...brokers].sort(([a], [b]) => a - b)),
     retired: retired.sort((a, b) => a.port - b.port),
   };
+}
+
+/** What an earlier version of a lockfile says, read leniently: a bad version of the past stops nothing. */
+export interface LockfileRecord {
+  /** The cluster it records; null when it records none (written before lockfiles did). */
+  readonly cluster: string | null;
+  /** Its active and retired entries, active first. */
+  readonly entries: readonly HistoricalPort[];
+}
+
+/**
+ * Reads a committed version of a lockfile for its history: every well-formed entry, whatever the
+ * policy of today says. Undefined when the text is not a port lockfile at all (a version with merge
+ * conflict markers, another JSON file).
+ */
+export function readLockfileRecord(text: string): LockfileRecord | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(data) || data.lockfileVersion !== LOCKFILE_VERSION) return undefined;
+  const entry = (broker: unknown, value: unknown): HistoricalPort[] => {
+    if (!isRecord(value)) return [];
+    const { port, shard, listener } = value;
+    return Number.isSafeInteger(broker) && Number.isSafeInteger(port) && Number.isSafeInteger(shard) && typeof listener === 'string'
+      ? [{ broker: broker as number, port: port as number, shard: shard as number, listener }]
+      : [];
+  };
+  const active = isRecord(data.brokers) ? Object.entries(data.brokers).flatMap(([id, value]) => entry(/^\d+$/.test(id) ? Number(id) : NaN, value)) : [];
+  const retired = Array.isArray(data.retired) ? data.retired.flatMap((value: unknown) => (isRecord(value) ? entry(value.broker, value) : [])) : [];
+  return { cluster: typeof data.cluster === 'string' ? data.cluster : null, entries: [...active, ...retired] };
 }

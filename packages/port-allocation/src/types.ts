@@ -57,10 +57,23 @@ export interface PortLock {
   readonly retired: readonly RetiredPort[];
 }
 
+/**
+ * A broker's port as an earlier version of the cluster's lockfile held it (git history), active or
+ * retired there. History outlives the lockfile: a revert, a lost or a moved lockfile take entries out
+ * of the file, never out of history.
+ */
+export type HistoricalPort = RetiredPort;
+
 export type AllocationChange =
   | { readonly kind: 'allocated'; readonly broker: number; readonly port: number; readonly shard: number }
-  | { readonly kind: 'reclaimed'; readonly broker: number; readonly port: number; readonly shard: number }
-  | { readonly kind: 'retired'; readonly broker: number; readonly port: number; readonly shard: number }
+  | {
+      readonly kind: 'reclaimed' | 'retired';
+      readonly broker: number;
+      readonly port: number;
+      readonly shard: number;
+      /** The port comes from the lockfile's history, not from the lockfile. @default false */
+      readonly fromHistory?: boolean;
+    }
   | {
       readonly kind: 'listener-renamed';
       readonly broker: number;

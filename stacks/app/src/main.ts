@@ -2,6 +2,7 @@
 // (stacks/app/bundle.mjs) directly; so can `node --import tsx`.
 import './fast-tokens';
 import { booleanSetting, KafkaPrivateLinkError, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
+import { BASE_REF_SETTING } from '@kafka-privatelink/plan';
 import { CLI_PRINTS_ANNOTATIONS, stackWarnings } from './stack-warnings';
 import { synthesize } from './synthesize';
 
@@ -14,6 +15,7 @@ try {
     specPath: specPathFromEnv(process.env),
     outdir,
     frozenLockfile: booleanSetting('KAFKA_PRIVATELINK_FROZEN_LOCKFILE', process.env),
+    baseRef: process.env[BASE_REF_SETTING] || undefined,
     log,
   });
   if (process.env[CLI_PRINTS_ANNOTATIONS] === undefined) stackWarnings(outdir).forEach(log);

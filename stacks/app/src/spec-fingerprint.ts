@@ -39,6 +39,9 @@ try {
   // lockfile up to date, is cached as usual.
   if (prepared.lockfileChanged) hash.update(randomUUID());
 } catch {
-  // synth fails on the same problem, and Nx caches no failure
+  // Synth fails on the same problem, and Nx caches no failure; but the problem may lie outside the
+  // files hashed here (another spec with the same cluster name, the lockfile's git history), so an
+  // earlier success with the same key must not be replayed either.
+  hash.update(randomUUID());
 }
 process.stdout.write(`${hash.digest('hex')}\n`);

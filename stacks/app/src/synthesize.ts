@@ -18,6 +18,8 @@ export interface SynthesizeOptions {
   readonly outdir: string;
   /** Fail instead of updating the lockfile. @default false */
   readonly frozenLockfile?: boolean;
+  /** In frozen mode, the git ref whose lockfile entries the lockfile must keep. @default - none */
+  readonly baseRef?: string;
   /** Where progress lines go. @default - nowhere */
   readonly log?: (line: string) => void;
 }
@@ -76,7 +78,7 @@ function carryTerraformFiles(outdir: string, staging: string): Array<[string, st
 export function synthesize(options: SynthesizeOptions): PreparedPlan {
   const log = options.log ?? (() => undefined);
   const outdir = resolve(options.outdir);
-  const prepared = preparePlan(resolve(options.specPath), { frozenLockfile: options.frozenLockfile });
+  const prepared = preparePlan(resolve(options.specPath), { frozenLockfile: options.frozenLockfile, baseRef: options.baseRef });
 
   // Moving a file aside as if it were the previous output would delete it.
   if (existsSync(outdir) && !statSync(outdir).isDirectory()) throw new SettingError(OUTDIR_SETTING, `${outdir} is a file, not a folder`);

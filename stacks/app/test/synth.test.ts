@@ -233,4 +233,13 @@ describe('synth', () => {
     ]);
     expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
   });
+
+  it('passes KAFKA_PRIVATELINK_BASE_REF to the frozen lockfile check, failing in one line on a ref the checkout lacks', () => {
+    const out = mkdtempSync(join(tmpdir(), 'kpl-base-ref-'));
+    const result = runApp(EXAMPLE_SPEC_PATH, out, { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'true', KAFKA_PRIVATELINK_BASE_REF: 'no-such-ref' });
+    expect([result.status, result.stderr]).toEqual([
+      1,
+      `kafka-privatelink: KAFKA_PRIVATELINK_BASE_REF: "no-such-ref" is not a commit of the repository at ${REPO_ROOT}; give the base branch, tag or commit as this checkout has it (fetch it, e.g. with fetch-depth 0)\n`,
+    ]);
+  });
 });

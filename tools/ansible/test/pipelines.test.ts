@@ -78,8 +78,9 @@ describe('Jenkinsfile', () => {
     expect(bindings).toHaveLength(6);
   });
 
-  it('synthesizes and deploys with the lockfile frozen', () => {
+  it('synthesizes and deploys with the lockfile frozen, keeping every entry of the main branch', () => {
     expect(jenkinsfile.environment['KAFKA_PRIVATELINK_FROZEN_LOCKFILE']).toBe('true');
+    expect(jenkinsfile.environment['KAFKA_PRIVATELINK_BASE_REF']).toBe('origin/main');
   });
 
   it('calls only npm scripts and Nx targets that exist', () => {
@@ -168,8 +169,9 @@ describe('pull request workflow', () => {
     expect(actions.filter((a) => !PINNED_ACTION.test(a))).toEqual([]);
   });
 
-  it('tests, synthesizes with the frozen lockfile, then diffs the affected stacks', () => {
+  it('tests, synthesizes with the frozen lockfile against the base branch, then diffs the affected stacks', () => {
     expect(workflow.env['KAFKA_PRIVATELINK_FROZEN_LOCKFILE']).toBe('true');
+    expect(steps.find((s) => s.run === 'npx nx run-many -t synth')?.env).toEqual({ KAFKA_PRIVATELINK_BASE_REF: '${{ github.event.pull_request.base.sha }}' });
     const nx = commands.filter((c) => c.startsWith('npx nx'));
     expect(nx[0]).toMatch(/^npx nx affected -t .*\btest\b/);
     expect(nx[1]).toBe('npx nx run-many -t synth');
