@@ -9,11 +9,11 @@
 // spec KAFKA_PRIVATELINK_SPEC selects, into cdktf.out) is made here too, by the same function, so
 // that every synth target caches on the same inputs and names its outputs from one list.
 //
-// After a run: the port allocations of every synth that ran, read from its topology report. Nx
-// shows the output of a successful task only when asked, so without this the lines that say which
-// broker got which port would never reach the terminal of `npx nx run-many -t synth`.
-const { readFileSync } = require('node:fs');
-const { basename, dirname, isAbsolute, join } = require('node:path');
+// After a run: the port allocations not committed yet (lockfile-summary.js). Nx shows the output
+// of a successful task only when asked, so without this the lines that say which broker got which
+// port would never reach the terminal of `npx nx run-many -t synth`.
+const { basename, dirname } = require('node:path');
+const { formatAllocations, uncommittedAllocations } = require('./lockfile-summary');
 
 // The cluster specs, and the app's package.json for the app's own synth.
 const PROJECT_FILES = '{clusters/*/cluster.yaml,stacks/app/package.json}';
@@ -120,28 +120,15 @@ const createNodesV2 = [
     }),
 ];
 
-const ALLOCATIONS = '\n## Allocation changes in this synth\n\n';
-
-/** @type {import('nx/src/project-graph/plugins').PostTasksExecution} */
+/**
+ * After a run with a synth in it: the port allocations that the lockfiles hold and their last
+ * commit does not, whether this run's synth made them, replayed them from the cache, or an earlier
+ * run did. Read from the lockfiles and git, never from a synth's output.
+ * @type {import('nx/src/project-graph/plugins').PostTasksExecution}
+ */
 async function postTasksExecution(_options, context) {
-  const summaries = [];
-  for (const { task, status } of Object.values(context.taskResults)) {
-    // A synth served from the cache never wrote the lockfile, so it allocated nothing.
-    if (task.target.target !== 'synth' || status !== 'success') continue;
-    const report = (task.outputs ?? []).find((path) => path.endsWith('topology.md'));
-    if (!report) continue;
-    let text;
-    try {
-      text = readFileSync(isAbsolute(report) ? report : join(context.workspaceRoot, report), 'utf8');
-    } catch {
-      continue;
-    }
-    const start = text.indexOf(ALLOCATIONS);
-    if (start < 0) continue;
-    const section = text.slice(start + ALLOCATIONS.length).split('\n\n')[0];
-    if (section.startsWith('- ')) summaries.push(`${task.id}:\n${section.replaceAll('- ', '  - ')}`);
-  }
-  if (summaries.length > 0) console.log(`\nkafka-privatelink: port allocations of this run (commit the lockfiles):\n${summaries.join('\n')}\n`);
+  const synthRan = Object.values(context.taskResults).some(({ task }) => task.target.target === 'synth');
+  if (synthRan) process.stdout.write(formatAllocations(uncommittedAllocations(context.workspaceRoot)));
 }
 
 module.exports = { name: 'kafka-privatelink', createNodesV2, postTasksExecution };

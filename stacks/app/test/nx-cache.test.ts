@@ -75,22 +75,38 @@ describe('synth through real nx runs, cached', () => {
     expect(readFileSync(lockHcl, 'utf8')).toBe('provider "registry.terraform.io/hashicorp/aws" {}\n');
   }, 300_000);
 
-  it('prints the allocations after the README\'s synth command in a terminal, where Nx hides the output of tasks that succeed', () => {
+  it('prints the allocations not committed yet after the README\'s synth command in a terminal, where Nx hides the output of tasks that succeed, replayed or not', () => {
+    const git = (...args: string[]) =>
+      expect(spawnSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd: workspace }).status).toBe(0);
+    git('init', '--quiet');
+    writeFileSync(join(workspace, '.git', 'info', 'exclude'), 'node_modules\n');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'the example');
     const spec = join(workspace, 'examples', 'coban.yaml');
     writeFileSync(spec, readFileSync(spec, 'utf8').replace('brokers:\n', BROKER_401));
-    // `script` gives Nx a terminal, as a developer's shell does; the Nx TUI is off so that the
-    // screen output can be read back as lines
-    const run = spawnSync('script', ['-qec', 'npx nx run-many -t synth', '/dev/null'], {
-      cwd: workspace,
-      env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' },
-      encoding: 'utf8',
-    });
-    expect(run.status).toBe(0);
-    // eslint-disable-next-line no-control-regex
-    const output = run.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
-    const summary = output.slice(output.indexOf('kafka-privatelink: port allocations of this run'));
-    expect(summary).toContain('app:synth:\n  - broker 401: allocated port 10004 on shard 0');
-  }, 180_000);
+    const synthInTerminal = () => {
+      // `script` gives Nx a terminal, as a developer's shell does; the Nx TUI is off so that the
+      // screen output can be read back as lines
+      const run = spawnSync('script', ['-qec', 'npx nx run-many -t synth', '/dev/null'], {
+        cwd: workspace,
+        env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(0);
+      // eslint-disable-next-line no-control-regex
+      return run.stdout.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replaceAll('\r', '');
+    };
+    const summary = 'kafka-privatelink: port allocations not committed yet (commit the lockfiles):\nexamples/coban.ports-lock.json:\n  - broker 401: port 10004 on shard 0 (new)\n';
+
+    expect(synthInTerminal()).toContain(summary);
+    // a synth that wrote the lockfile is never cached; the next one is, and then replayed
+    expect(synthInTerminal()).toContain(summary);
+    const replay = synthInTerminal();
+    expect(replay).toMatch(/app:synth.*cache/);
+    expect(replay).toContain(summary);
+    git('commit', '--quiet', '-am', 'add broker 401');
+    expect(synthInTerminal()).not.toContain('kafka-privatelink: port allocations');
+  }, 300_000);
 
   it('never replays a synth that wrote the lockfile, so output and lockfile agree', async () => {
     const spec = join(workspace, 'examples', 'coban.yaml');
