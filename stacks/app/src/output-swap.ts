@@ -124,7 +124,7 @@ const isRunning = (pid: number): boolean => {
 };
 
 /** Removes `<lockfile>.tmp-<pid>` files of synths that died before renaming them (earlier versions, or another file system). */
-function removeStaleTemporaries(path: string): void {
+function removeStaleTemporariesOf(path: string): void {
   const prefix = `${basename(path)}.tmp-`;
   let names: string[];
   try {
@@ -138,6 +138,11 @@ function removeStaleTemporaries(path: string): void {
   }
 }
 
+/** Removes what killed synths left beside the lockfile, and beside the file a link there names. */
+export function removeLockfileTemporaries(path: string): void {
+  for (const stale of new Set([path, linkTarget(path)])) removeStaleTemporariesOf(stale);
+}
+
 /**
  * Writes the lockfile by renaming a finished file over it, so that readers never see half of it;
  * through a link, into the file it names, so that the link stays a link. The finished file waits
@@ -146,7 +151,6 @@ function removeStaleTemporaries(path: string): void {
  */
 export function writeLockfile(outdir: string, path: string, content: string): void {
   const target = linkTarget(path);
-  for (const stale of new Set([path, target])) removeStaleTemporaries(stale);
   mkdirSync(dirname(target), { recursive: true });
   const mode = existsSync(target) ? statSync(target).mode & 0o7777 : undefined;
   const work = join(outdir, WORK_DIR);

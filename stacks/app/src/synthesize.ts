@@ -8,7 +8,7 @@ import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
 import { fileProblem, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { checkOutputFolder, GuardedPath, linkTarget, OUTDIR_SETTING, realPath, WORK_DIR } from './output-folder';
-import { openWork, recoverOutput, stagingOf, swapOutput, swapStarted, writeLockfile } from './output-swap';
+import { openWork, recoverOutput, removeLockfileTemporaries, stagingOf, swapOutput, swapStarted, writeLockfile } from './output-swap';
 import { checkStackReferences } from './stack-references';
 
 export { OUTDIR_SETTING } from './output-folder';
@@ -85,9 +85,10 @@ export function* synthesisSteps(options: SynthesizeOptions): Generator<void, Pre
       }
     });
     yield;
-    if (prepared.lockfileChanged) {
-      onDisk('ports.lockfile', prepared.lockfilePath, () => writeLockfile(outdir, prepared.lockfilePath, prepared.lockfileText));
-    }
+    onDisk('ports.lockfile', prepared.lockfilePath, () => {
+      removeLockfileTemporaries(prepared.lockfilePath);
+      if (prepared.lockfileChanged) writeLockfile(outdir, prepared.lockfilePath, prepared.lockfileText);
+    });
     onDisk(OUTDIR_SETTING, out.given, () => swapOutput(outdir, { marked: out.marked, keepRemovedStacks: options.keepRemovedStacks }));
     done = true;
   } finally {
