@@ -123,6 +123,10 @@ function isCdktfManifest(path: string): boolean {
   }
 }
 
+/** What an output of the version that wrote no marker holds at its first level. */
+const TOP_LEVEL = new Set(['manifest.json', 'stacks', 'ansible', 'topology.md']);
+const EMPTY_OR_OURS = 'synth writes into an empty folder or into one it wrote before: choose another folder, or empty this one';
+
 const list = (paths: readonly string[]): string =>
   paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
 
@@ -160,9 +164,13 @@ export function checkOutputFolder(outdir: string, guarded: readonly GuardedPath[
   if (!existsSync(real)) return { given, real, missing: true, marked: false };
   if (existsSync(join(real, '.git'))) throw refuse(`holds .git${shown}: it is a git repository, and synth replaces what its output folder holds; choose a folder of its own (the default is cdktf.out)`);
 
+  const marked = lstatSync(join(real, OUTPUT_MARKER), { throwIfNoEntry: false })?.isFile() === true;
+  // A folder such as a home folder is refused by its first level, before a walk through all of it.
+  const strangers = marked ? [] : readdirSync(real).filter((name) => name !== WORK_DIR && !TOP_LEVEL.has(name)).sort();
+  if (strangers.length > 0) {
+    throw refuse(`is not empty and is not a synth output (it has no ${OUTPUT_MARKER}): it holds ${list(strangers)}${shown}; ${EMPTY_OR_OURS}`);
+  }
   const found = entries(real);
-  const marker = found.find((e) => e.path === OUTPUT_MARKER);
-  const marked = marker !== undefined && marker.stats.isFile();
   const repositories = found.filter((e) => basename(e.path) === '.git').map((e) => e.path);
   if (repositories.length > 0) throw refuse(`holds a git repository (${list(repositories)}); synth replaces what its output folder holds: choose a folder of its own`);
   if (found.length > 0 && !marked) {
@@ -173,10 +181,7 @@ export function checkOutputFolder(outdir: string, guarded: readonly GuardedPath[
     // Without a manifest, synth's files may be another tool's (a team's own ansible/inventory.yml).
     const inTheWay = foreign.length > 0 || hasManifest ? foreign : found.filter(({ path }) => isSynthFile(path)).map((e) => e.path);
     if (inTheWay.length > 0) {
-      throw refuse(
-        `is not empty and is not a synth output (it has no ${OUTPUT_MARKER}${hasManifest ? '' : ' and no cdktf manifest.json'}): it holds ${list(inTheWay)}${shown}; ` +
-          'synth writes into an empty folder or into one it wrote before: choose another folder, or empty this one',
-      );
+      throw refuse(`is not empty and is not a synth output (it has no ${OUTPUT_MARKER}${hasManifest ? '' : ' and no cdktf manifest.json'}): it holds ${list(inTheWay)}${shown}; ${EMPTY_OR_OURS}`);
     }
   }
   for (const { path, stats } of found) {

@@ -104,15 +104,7 @@ export function recoverOutput(outdir: string): void {
   rmSync(work, { recursive: true, force: true });
 }
 
-/** Creates the work folder, hidden from git even in an output folder that git does not ignore. */
-export function openWork(outdir: string): void {
-  const work = join(outdir, WORK_DIR);
-  mkdirSync(join(work, STAGING), { recursive: true });
-  writeFileSync(join(work, '.gitignore'), '*\n');
-}
-
-/** The swap was journaled: what is left of it is the next synth's to finish, not to throw away. */
-export const swapStarted = (outdir: string): boolean => existsSync(join(outdir, WORK_DIR, JOURNAL));
+const OWNER = 'pid';
 
 const isRunning = (pid: number): boolean => {
   try {
@@ -122,6 +114,38 @@ const isRunning = (pid: number): boolean => {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 };
+
+/** The process of a synth that is writing the output folder now, if any but this one. */
+export function runningSynth(outdir: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(outdir, WORK_DIR, OWNER), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(pid) && pid !== process.pid && isRunning(pid) ? pid : undefined;
+}
+
+/**
+ * Claims the output folder by creating its work folder, hidden from git even in an output folder
+ * that git does not ignore; false if another synth claimed it first.
+ */
+export function openWork(outdir: string): boolean {
+  const work = join(outdir, WORK_DIR);
+  try {
+    mkdirSync(work);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  writeFileSync(join(work, OWNER), `${process.pid}\n`);
+  writeFileSync(join(work, '.gitignore'), '*\n');
+  mkdirSync(join(work, STAGING));
+  return true;
+}
+
+/** The swap was journaled: what is left of it is the next synth's to finish, not to throw away. */
+export const swapStarted = (outdir: string): boolean => existsSync(join(outdir, WORK_DIR, JOURNAL));
 
 /** Removes `<lockfile>.tmp-<pid>` files of synths that died before renaming them (earlier versions, or another file system). */
 function removeStaleTemporariesOf(path: string): void {

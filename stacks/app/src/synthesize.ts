@@ -6,9 +6,9 @@ import { synthArtifacts } from '@kafka-privatelink/emitters';
 import { describeChange } from '@kafka-privatelink/port-allocation';
 import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
-import { fileProblem, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
+import { fileProblem, REPO_ROOT, SettingError } from '@kafka-privatelink/cluster-spec';
 import { checkOutputFolder, GuardedPath, linkTarget, OUTDIR_SETTING, realPath, WORK_DIR } from './output-folder';
-import { openWork, recoverOutput, removeLockfileTemporaries, stagingOf, swapOutput, swapStarted, writeLockfile } from './output-swap';
+import { openWork, recoverOutput, removeLockfileTemporaries, runningSynth, stagingOf, swapOutput, swapStarted, writeLockfile } from './output-swap';
 import { checkStackReferences } from './stack-references';
 
 export { OUTDIR_SETTING } from './output-folder';
@@ -59,13 +59,19 @@ export function* synthesisSteps(options: SynthesizeOptions): Generator<void, Pre
       throw (error as NodeJS.ErrnoException).code ? fileProblem(setting, path, error, { creating: true }) : error;
     }
   };
+  const busy = (pid?: number) =>
+    new SettingError(OUTDIR_SETTING, `${out.given} is being written by another synth${pid ? ` (process ${pid})` : ''}: wait until it has finished, then synthesize again`);
   let created: string | undefined;
+  let claimed = false;
   let done = false;
   try {
     onDisk(OUTDIR_SETTING, out.given, () => {
       if (out.missing) created = mkdirSync(outdir, { recursive: true });
+      const other = runningSynth(outdir);
+      if (other !== undefined) throw busy(other);
       recoverOutput(outdir);
-      openWork(outdir);
+      claimed = openWork(outdir);
+      if (!claimed) throw busy();
     });
     yield;
     const staging = stagingOf(outdir);
@@ -93,7 +99,7 @@ export function* synthesisSteps(options: SynthesizeOptions): Generator<void, Pre
     done = true;
   } finally {
     // Once journaled, a swap that failed is the next synth's to finish; before, nothing may stay.
-    if (!done && (created !== undefined || !out.missing) && !swapStarted(outdir)) {
+    if (!done && claimed && !swapStarted(outdir)) {
       rmSync(join(outdir, WORK_DIR), { recursive: true, force: true });
       if (created !== undefined) rmSync(created, { recursive: true, force: true });
     }

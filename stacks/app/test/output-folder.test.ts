@@ -85,7 +85,7 @@ describe('the output folder: synth replaces only what an earlier synth wrote', (
     expectRefusal(
       dir,
       () => runApp(spec, out),
-      `${out} is not empty and is not a synth output (it has no ${MARKER} and no cdktf manifest.json): it holds NOTES.md; ` +
+      `${out} is not empty and is not a synth output (it has no ${MARKER}): it holds NOTES.md; ` +
         'synth writes into an empty folder or into one it wrote before: choose another folder, or empty this one',
     );
   }, 60_000);
@@ -103,6 +103,16 @@ describe('the output folder: synth replaces only what an earlier synth wrote', (
     renameSync(join(out, 'stacks', 'provider'), elsewhere);
     symlinkSync(elsewhere, join(out, 'stacks', 'provider'));
     expectRefusal(dir, () => runApp(spec, out), `${out} holds stacks/provider as a link; synth writes only inside its output folder and does not replace links: make it a plain folder`);
+  }, 60_000);
+
+  it('refuses an output folder that another synth is writing, and leaves that synth\'s work alone', () => {
+    // GIVEN an output folder whose work folder a running process (this test's) has claimed
+    const { dir, spec, out } = scratch();
+    expect(runApp(spec, out).status).toBe(0);
+    mkdirSync(join(out, '.kafka-privatelink-synth', 'staging'), { recursive: true });
+    writeFileSync(join(out, '.kafka-privatelink-synth', 'pid'), `${process.pid}\n`);
+
+    expectRefusal(dir, () => runApp(spec, out), `${out} is being written by another synth (process ${process.pid}): wait until it has finished, then synthesize again`);
   }, 60_000);
 
   it('writes through an output folder that is a link, which stays a link', () => {
