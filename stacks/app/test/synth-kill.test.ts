@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
@@ -87,6 +87,7 @@ describe('synth stopped from outside', () => {
       }
       expect(outside(dir)).toEqual(before);
       expectRecovered(dir, spec, out, before);
+      rmSync(dir, { recursive: true, force: true });
     }
     // the lockfile, the journal, ten moves, a removal, a stack folder and the clean-up at least
     expect(step).toBeGreaterThan(15);
@@ -120,5 +121,6 @@ describe('synth stopped from outside', () => {
       expect(outside(dir)).toEqual(before.outside);
     }
     expectRecovered(dir, spec, out, before.outside);
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 });
