@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { addConsumerStacks } from '@kafka-privatelink/consumer';
@@ -7,10 +7,11 @@ import { describeChange } from '@kafka-privatelink/port-allocation';
 import { preparePlan, PreparedPlan } from '@kafka-privatelink/plan';
 import { ProviderStack } from '@kafka-privatelink/provider';
 import { fileProblem, REPO_ROOT, SettingError } from '@kafka-privatelink/cluster-spec';
+import { checkOutputFolder, GuardedPath, linkTarget, OUTDIR_SETTING, realPath, WORK_DIR } from './output-folder';
+import { openWork, recoverOutput, removeLockfileTemporaries, runningSynth, stagingOf, swapOutput, swapStarted, writeLockfile } from './output-swap';
 import { checkStackReferences } from './stack-references';
 
-/** How the user chooses the output folder: cdktf passes `--output` to the app as CDKTF_OUTDIR. */
-export const OUTDIR_SETTING = 'CDKTF_OUTDIR (cdktf synth --output)';
+export { OUTDIR_SETTING } from './output-folder';
 
 export interface SynthesizeOptions {
   readonly specPath: string;
@@ -22,113 +23,87 @@ export interface SynthesizeOptions {
   readonly baseRef?: string;
   /** Where progress lines go. @default - nowhere */
   readonly log?: (line: string) => void;
+  /** Leave the folders of stacks the spec no longer has, for cdktf's CLI to remove. @default false */
+  readonly keepRemovedStacks?: boolean;
 }
 
-/** Writes a file by renaming a finished temporary file over it, so readers never see half of it. */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, path);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-}
-
-/**
- * What `terraform init` leaves in a stack's folder: the provider plugins and the provider lock file
- * that teams commit. Plain cdktf keeps them across synths; losing them re-downloads the provider on
- * every diff and makes a committed lock file useless.
- */
-const TERRAFORM_FILES = ['.terraform', '.terraform.lock.hcl'];
-
-/**
- * Moves the Terraform files of every stack that the new output still has from the previous output
- * into it, and returns the moves so that a failed swap can put them back. Stacks that are gone
- * lose theirs with their folder, as in plain cdktf.
- */
-function carryTerraformFiles(outdir: string, staging: string): Array<[string, string]> {
-  const stacks = join(staging, 'stacks');
-  if (!existsSync(join(outdir, 'stacks')) || !existsSync(stacks)) return [];
-  const carried: Array<[string, string]> = [];
-  try {
-    for (const stack of readdirSync(stacks).sort()) {
-      for (const name of TERRAFORM_FILES) {
-        const from = join(outdir, 'stacks', stack, name);
-        if (!existsSync(from)) continue;
-        const to = join(stacks, stack, name);
-        renameSync(from, to);
-        carried.push([from, to]);
-      }
-    }
-  } catch (error) {
-    for (const [from, to] of carried.reverse()) renameSync(to, from);
-    throw error;
-  }
-  return carried;
+/** What an output folder must never be, hold or lie above: the inputs and the local state. */
+function guardedPaths(prepared: PreparedPlan): GuardedPath[] {
+  const { backend } = prepared.plan;
+  return [
+    { what: 'the cluster spec', path: prepared.specPath },
+    { what: 'the port lockfile (ports.lockfile)', path: prepared.lockfilePath },
+    { what: 'the port lockfile (ports.lockfile)', path: linkTarget(prepared.lockfilePath) },
+    ...(backend.type === 'local' ? [{ what: 'the Terraform state directory (backend.directory)', path: resolve(REPO_ROOT, backend.directory) }] : []),
+  ];
 }
 
 /**
- * spec + lockfile → Terraform JSON for every stack, the plain files, and the updated lockfile.
- * Everything is written to a temporary folder first and moved into place only when all of it
- * succeeded: a failed synth leaves the previous output and lockfile untouched. Each stack's
- * Terraform files (`.terraform/`, `.terraform.lock.hcl`) move over into the new output.
+ * spec + lockfile → Terraform JSON for every stack, the plain files, and the updated lockfile, in
+ * steps: between two steps (each `yield`) the app may stop on a signal, and the generator's
+ * `return()` then removes what the synth had staged. Everything is staged in the output folder's
+ * work folder first and moved into place only when all of it succeeded: a failed synth leaves the
+ * previous output and lockfile untouched. The last step, the swap, is not interrupted; a kill
+ * during it is finished by the next synth. Each stack's Terraform files (`.terraform/`,
+ * `.terraform.lock.hcl`) and every file synth did not write stay where they are.
  */
-export function synthesize(options: SynthesizeOptions): PreparedPlan {
+export function* synthesisSteps(options: SynthesizeOptions): Generator<void, PreparedPlan, void> {
   const log = options.log ?? (() => undefined);
-  const outdir = resolve(options.outdir);
   const prepared = preparePlan(resolve(options.specPath), { frozenLockfile: options.frozenLockfile, baseRef: options.baseRef });
+  yield;
 
-  // Moving a file aside as if it were the previous output would delete it.
-  if (existsSync(outdir) && !statSync(outdir).isDirectory()) throw new SettingError(OUTDIR_SETTING, `${outdir} is a file, not a folder`);
-  const staging = `${outdir}.staging-${process.pid}`;
-  const onDisk = <T>(setting: string, path: string, step: () => T): T => {
+  const out = checkOutputFolder(options.outdir, guardedPaths(prepared));
+  const outdir = out.real;
+  const onDisk = <T>(setting: string, path: string, action: () => T): T => {
     try {
-      return step();
+      return action();
     } catch (error) {
       throw (error as NodeJS.ErrnoException).code ? fileProblem(setting, path, error, { creating: true }) : error;
     }
   };
+  const busy = (pid?: number) =>
+    new SettingError(OUTDIR_SETTING, `${out.given} is being written by another synth${pid ? ` (process ${pid})` : ''}: wait until it has finished, then synthesize again`);
+  let created: string | undefined;
+  let claimed = false;
+  let done = false;
   try {
-    onDisk(OUTDIR_SETTING, outdir, () => {
-      rmSync(staging, { recursive: true, force: true });
+    onDisk(OUTDIR_SETTING, out.given, () => {
+      if (out.missing) created = mkdirSync(outdir, { recursive: true });
+      const other = runningSynth(outdir);
+      if (other !== undefined) throw busy(other);
+      recoverOutput(outdir);
+      claimed = openWork(outdir);
+      if (!claimed) throw busy();
+    });
+    yield;
+    const staging = stagingOf(outdir);
+    onDisk(OUTDIR_SETTING, out.given, () => {
       const app = new App({ outdir: staging });
-      const provider = new ProviderStack(app, { plan: prepared.plan, outdir, stateRoot: REPO_ROOT });
-      addConsumerStacks(app, { plan: prepared.plan, provider, outdir, stateRoot: REPO_ROOT });
+      const provider = new ProviderStack(app, { plan: prepared.plan, outdir, stateRoot: realPath(REPO_ROOT) });
+      addConsumerStacks(app, { plan: prepared.plan, provider, outdir, stateRoot: realPath(REPO_ROOT) });
       app.synth();
       checkStackReferences(staging);
+    });
+    yield;
+    onDisk(OUTDIR_SETTING, out.given, () => {
       for (const artifact of synthArtifacts(prepared)) {
         const target = join(staging, artifact.path);
         mkdirSync(dirname(target), { recursive: true });
         writeFileSync(target, artifact.content);
       }
     });
-    if (prepared.lockfileChanged) {
-      onDisk('ports.lockfile', prepared.lockfilePath, () => writeFileAtomic(prepared.lockfilePath, prepared.lockfileText));
-    }
-    onDisk(OUTDIR_SETTING, outdir, () => {
-      const previous = `${outdir}.previous-${process.pid}`;
-      const carried = carryTerraformFiles(outdir, staging);
-      try {
-        if (existsSync(outdir)) renameSync(outdir, previous);
-        try {
-          renameSync(staging, outdir);
-        } catch (error) {
-          if (existsSync(previous)) renameSync(previous, outdir);
-          throw error;
-        }
-      } catch (error) {
-        for (const [from, to] of carried.reverse()) renameSync(to, from);
-        throw error;
-      }
-      rmSync(previous, { recursive: true, force: true });
+    yield;
+    onDisk('ports.lockfile', prepared.lockfilePath, () => {
+      removeLockfileTemporaries(prepared.lockfilePath);
+      if (prepared.lockfileChanged) writeLockfile(outdir, prepared.lockfilePath, prepared.lockfileText);
     });
+    onDisk(OUTDIR_SETTING, out.given, () => swapOutput(outdir, { marked: out.marked, keepRemovedStacks: options.keepRemovedStacks }));
+    done = true;
   } finally {
-    try {
-      rmSync(staging, { recursive: true, force: true });
-    } catch {
-      // ENOTDIR: a file on the way, so no staging folder was ever made; the error above says so
+    // Once journaled, a swap that failed is the next synth's to finish; before, nothing may stay.
+    if (!done && claimed && !swapStarted(outdir)) {
+      rmSync(join(outdir, WORK_DIR), { recursive: true, force: true });
+      if (created !== undefined) rmSync(created, { recursive: true, force: true });
     }
   }
 
@@ -137,4 +112,13 @@ export function synthesize(options: SynthesizeOptions): PreparedPlan {
   for (const change of prepared.changes) log(`ports: ${describeChange(change)}`);
   if (prepared.lockfileChanged) log(`ports: wrote ${relative(process.cwd(), prepared.lockfilePath)}`);
   return prepared;
+}
+
+/** The synth in one go, for callers that do not stop on signals. */
+export function synthesize(options: SynthesizeOptions): PreparedPlan {
+  const steps = synthesisSteps(options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }

@@ -10,7 +10,7 @@ export function runApp(spec: string, out: string, env: Record<string, string> = 
     env: { ...process.env, KAFKA_PRIVATELINK_SPEC: spec, CDKTF_OUTDIR: out, ...env },
     encoding: 'utf8',
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Every file of a folder with its bytes, keyed by relative path. */

@@ -1,20 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { runApp, tree } from './run-app';
-
-const EXAMPLE_LOCK = EXAMPLE_SPEC_PATH.replace('.yaml', '.ports-lock.json');
-const BROKER_401 = 'brokers:\n  - id: 401\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f60401\n    privateIp: 10.0.1.12\n';
-
-/** A scratch copy of the example spec and its lockfile, so tests never touch the repository's. */
-function scratch(): { dir: string; spec: string; lock: string; out: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'kpl-app-'));
-  copyFileSync(EXAMPLE_SPEC_PATH, join(dir, 'coban.yaml'));
-  copyFileSync(EXAMPLE_LOCK, join(dir, 'coban.ports-lock.json'));
-  return { dir, spec: join(dir, 'coban.yaml'), lock: join(dir, 'coban.ports-lock.json'), out: join(dir, 'out') };
-}
+import { BROKER_401, scratch } from './scratch-spec';
 
 describe('synth through the real cdktf CLI', () => {
   it('synthesizes the provider and every consumer stack of the example into the chosen folder', () => {
@@ -93,6 +83,22 @@ describe('synth through the real cdktf CLI, after terraform init', () => {
     expect(existsSync(join(out, 'stacks', 'consumer-kios'))).toBe(false);
     expect(existsSync(join(out, 'stacks', 'consumer-kiosk', '.terraform.lock.hcl'))).toBe(false);
   }, 60_000);
+
+  it('drops the folder of a stack the spec no longer has under cdktf\'s CLI too, which removes such folders itself and fails when they are gone', () => {
+    // GIVEN an output that cdktf synth wrote, and a renamed consumer
+    const { spec, out } = scratch();
+    expect(cdktfSynth(spec, out).status).toBe(0);
+    writeFileSync(join(out, 'stacks', 'consumer-kios', '.terraform.lock.hcl'), LOCK_HCL);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('- name: kios', '- name: kiosk'));
+
+    // WHEN cdktf synth runs again
+    const result = cdktfSynth(spec, out);
+
+    // THEN it succeeds, and the old stack's folder is gone with its Terraform files
+    expect(result.stderr).not.toContain('ENOENT');
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(out, 'stacks')).sort()).toEqual(['acceptance', 'consumer-kiosk', 'provider']);
+  }, 120_000);
 });
 
 describe('synth', () => {
