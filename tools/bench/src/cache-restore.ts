@@ -20,7 +20,7 @@ export const listFiles = (root: string, dir: string): string[] =>
 export function synthOutputs(outdir: string): Files {
   const stacks = join(outdir, 'stacks');
   const paths = [
-    ...['manifest.json', 'topology.md'].filter((file) => existsSync(join(outdir, file))),
+    ...['.kafka-privatelink-output', 'manifest.json', 'topology.md'].filter((file) => existsSync(join(outdir, file))),
     ...(existsSync(stacks) ? readdirSync(stacks).map((stack) => join('stacks', stack, 'cdk.tf.json')).filter((file) => existsSync(join(outdir, file))) : []),
     ...listFiles(outdir, join(outdir, 'ansible')),
   ];
