@@ -31,6 +31,11 @@ export interface PreparedPlan {
   readonly changes: readonly AllocationChange[];
   /** What the spec allows but likely does not mean, each with its field and line. */
   readonly warnings: readonly LocatedIssue[];
+  /**
+   * The root of the git repository the spec belongs to, where a relative `backend.directory`
+   * lives. @default - none: the spec is outside git, or a scratch copy that git ignores
+   */
+  readonly repositoryRoot?: string;
 }
 
 export interface PrepareOptions {
@@ -162,5 +167,6 @@ export function preparePlan(specPath: string, options: PrepareOptions = {}): Pre
     lockfileChanged: lockfileText !== previousText,
     changes: result.changes,
     warnings: warningsOf(spec, specPath),
+    ...(repository === undefined ? {} : { repositoryRoot: repository.root }),
   };
 }

@@ -27,6 +27,13 @@ export interface SynthesizeOptions {
   readonly keepRemovedStacks?: boolean;
 }
 
+/**
+ * Where a relative `backend.directory` lives: the root of the spec's own repository, never that of
+ * the installed product (a linked node_modules would put one repository's state in another); for a
+ * spec outside git, this repository's.
+ */
+const stateRootOf = (prepared: PreparedPlan): string => prepared.repositoryRoot ?? REPO_ROOT;
+
 /** What an output folder must never be, hold or lie above: the inputs and the local state. */
 function guardedPaths(prepared: PreparedPlan): GuardedPath[] {
   const { backend } = prepared.plan;
@@ -34,7 +41,7 @@ function guardedPaths(prepared: PreparedPlan): GuardedPath[] {
     { what: 'the cluster spec', path: prepared.specPath },
     { what: 'the port lockfile (ports.lockfile)', path: prepared.lockfilePath },
     { what: 'the port lockfile (ports.lockfile)', path: linkTarget(prepared.lockfilePath) },
-    ...(backend.type === 'local' ? [{ what: 'the Terraform state directory (backend.directory)', path: resolve(REPO_ROOT, backend.directory) }] : []),
+    ...(backend.type === 'local' ? [{ what: 'the Terraform state directory (backend.directory)', path: resolve(stateRootOf(prepared), backend.directory) }] : []),
   ];
 }
 
@@ -79,8 +86,9 @@ export function* synthesisSteps(options: SynthesizeOptions): Generator<void, Pre
     const staging = stagingOf(outdir);
     onDisk(OUTDIR_SETTING, out.given, () => {
       const app = new App({ outdir: staging });
-      const provider = new ProviderStack(app, { plan: prepared.plan, outdir, stateRoot: realPath(REPO_ROOT) });
-      addConsumerStacks(app, { plan: prepared.plan, provider, outdir, stateRoot: realPath(REPO_ROOT) });
+      const stateRoot = realPath(stateRootOf(prepared));
+      const provider = new ProviderStack(app, { plan: prepared.plan, outdir, stateRoot });
+      addConsumerStacks(app, { plan: prepared.plan, provider, outdir, stateRoot });
       app.synth();
       checkStackReferences(staging);
     });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
@@ -238,6 +238,21 @@ describe('synth', () => {
       'kafka-privatelink: KAFKA_PRIVATELINK_FROZEN_LOCKFILE: "on" is not a yes/no value; accepted: 1, true, yes (on); 0, false, no or unset (off)\n',
     ]);
     expect(readFileSync(lock, 'utf8')).toBe(lockBefore);
+  });
+
+  it('keeps the local state of a spec in its own repository, wherever the product is installed', () => {
+    // GIVEN a team's repository of its own, outside the one that holds the product's code
+    const { dir, spec, out } = scratch();
+    for (const args of [['init', '--quiet'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'spec']]) {
+      expect(spawnSync('git', args, { cwd: dir }).status).toBe(0);
+    }
+    // WHEN it synthesizes
+    expect(runApp(spec, out).status).toBe(0);
+    // THEN each stack's local state is under that repository's state directory
+    for (const stack of ['provider', 'consumer-kios', 'acceptance']) {
+      const json = JSON.parse(readFileSync(join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(join(out, 'stacks', stack, json.terraform.backend.local.path)).toBe(join(realpathSync(dir), 'terraform-state', 'coban', `${stack}.tfstate`));
+    }
   });
 
   it('passes KAFKA_PRIVATELINK_BASE_REF to the frozen lockfile check, failing in one line on a ref the checkout lacks', () => {
