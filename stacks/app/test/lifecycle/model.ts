@@ -76,17 +76,17 @@ export function checkPorts(m: Model, r: Real): void {
 }
 
 /** Invariant 3: the output equals a fresh, uncached synth of the committed spec and lockfile, in another checkout. */
-export function checkFresh(m: Model, r: Real): void {
+export function checkFresh(m: Model, r: Real, what: string): void {
   const { mirror, checkout } = r;
   mirror.mustGit('fetch', '--quiet', checkout.dir, 'HEAD');
   mirror.mustGit('checkout', '--quiet', '--force', '--detach', 'FETCH_HEAD');
   mirror.mustGit('clean', '--quiet', '-fdx', '--exclude=node_modules', '--exclude=.gen', '--exclude=.nx');
   const fresh = mirror.synth(m.spec, outdirOf(m.spec), { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'true' });
-  if (fresh.status !== 0) fail(`a fresh synth of the committed spec and lockfile fails: ${fresh.stderr.trim()}`);
+  if (fresh.status !== 0) fail(`${what}: a fresh synth of the committed spec and lockfile fails: ${fresh.stderr.trim()}`);
   const want = outputFiles(mirror.path(outdirOf(m.spec)));
   const got = outputFiles(checkout.path(outdirOf(m.spec)));
   const differ = changedPaths(want, got);
-  if (differ.length > 0) fail(`the output differs from a fresh synth of the same spec and lockfile in ${differ.slice(0, 5).join(', ')}`);
+  if (differ.length > 0) fail(`${what}: the output differs from a fresh synth of the same spec and lockfile in ${differ.slice(0, 5).join(', ')}`);
 }
 
 /** A refusal: a non-zero exit with one message of the product's, no stack trace. */
@@ -137,7 +137,7 @@ export async function synthAndCheck(
   if (lost.length > 0) fail(`${what}: the stacks ${lost.join(', ')} lost their .terraform/ or .terraform.lock.hcl`);
   checkPorts(m, r);
   r.checkout.commitAll(what);
-  checkFresh(m, r);
+  checkFresh(m, r, what);
   seedTerraformFiles(r.checkout.path(outdir));
   return { ok: true, run };
 }

@@ -31,7 +31,7 @@ function consumerEntry(name: string) {
     account: String(n).repeat(12),
     region: 'ap-southeast-1',
     vpcId: `vpc-0b1b2c3d4e5f6000${n}`,
-    subnets: Object.fromEntries([1, 2, 3].map((az) => [`apse1-az${az}`, `subnet-0b1b2c3d4e5f60${n}${az}`])),
+    subnets: Object.fromEntries([1, 2, 3].map((az) => [`apse1-az${az}`, `subnet-0b1b2c3d4e5f60${n}0${az}`])),
     allowedCidrs: [`10.${20 + n}.0.0/16`],
   };
 }
