@@ -1,0 +1,40 @@
+import { KafkaPrivateLinkError } from '@kafka-privatelink/cluster-spec';
+
+/*
+ * Terraform reads every string of a .tf.json file as a template, object keys included: `${…}`
+ * and `%{…}` are evaluated (file(), path.cwd, …) on the machine that plans. Data from a spec or a
+ * caller is written so that Terraform reads back exactly that data.
+ */
+
+/** cdktf's markers of its own tokens: cdktf replaces them in any string before Terraform sees it. */
+const CDKTF_TOKEN_MARKER = /[$#&]\{TfToken\[/;
+
+/** A string that cannot be written as a Terraform literal. */
+export class TerraformLiteralError extends KafkaPrivateLinkError {}
+
+/**
+ * `value` as a Terraform JSON string that Terraform reads back as `value`: `${` is written `$${`
+ * and `%{` `%%{`, Terraform's own escapes. `what` names the value in an error.
+ */
+export function terraformLiteral(value: string, what: string): string {
+  if (value !== value.normalize('NFC')) {
+    // Terraform converts every string to Unicode normalization form C as it reads it.
+    throw new TerraformLiteralError(
+      `${what}: ${JSON.stringify(value)} is not in Unicode normalization form C, to which Terraform would change it; write ${JSON.stringify(value.normalize('NFC'))}`,
+    );
+  }
+  if (CDKTF_TOKEN_MARKER.test(value)) {
+    throw new TerraformLiteralError(
+      `${what}: ${JSON.stringify(value)} holds cdktf's token marker ("\${TfToken[", "#{TfToken[" or "&{TfToken["), which cdktf ` +
+        'would replace by a reference before Terraform reads it; a literal value cannot hold it',
+    );
+  }
+  return value.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
+}
+
+/** A map of literals, keys and values both (`what` names the map in an error). */
+export function terraformLiteralMap(map: Readonly<Record<string, string>>, what: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(map).map(([key, value]) => [terraformLiteral(key, `${what} key`), terraformLiteral(value, `${what}.${key}`)]),
+  );
+}

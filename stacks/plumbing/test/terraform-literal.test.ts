@@ -1,0 +1,84 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformStack, Testing } from 'cdktf';
+import fc from 'fast-check';
+import { ExposurePlan } from '@kafka-privatelink/plan';
+import { accountProvider, CLUSTER_TAG, terraformLiteral, TerraformLiteralError } from '../src';
+
+// Terraform must be on PATH (`npm test` puts the one tools/emulator/provision.sh provides there);
+// the configuration holds only outputs, so no provider is needed and this runs offline.
+const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1', TF_CLI_CONFIG_FILE: '/dev/null' };
+
+function terraform(dir: string, ...args: string[]): string {
+  const run = spawnSync('terraform', [...args, '-no-color'], { cwd: dir, env, encoding: 'utf8' });
+  if (run.error) throw new Error(`terraform could not run (${run.error.message}): \`bash tools/emulator/provision.sh --terraform-only\` provides it`);
+  if (run.status !== 0) throw new Error(`terraform ${args[0]} failed: ${run.stderr}`);
+  return run.stdout;
+}
+
+/** What Terraform reads back from each JSON value, each placed as the value of an output of a configuration. */
+function readBack(values: readonly unknown[]): unknown[] {
+  const dir = mkdtempSync(join(tmpdir(), 'kpl-literal-'));
+  try {
+    const output = Object.fromEntries(values.map((value, i) => [`v${i}`, { value }]));
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output }));
+    terraform(dir, 'init', '-input=false');
+    terraform(dir, 'apply', '-auto-approve', '-input=false');
+    const outputs = JSON.parse(terraform(dir, 'output', '-json')) as Record<string, { value: unknown }>;
+    return values.map((_, i) => outputs[`v${i}`].value);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The default tags of the AWS provider that accountProvider writes, as the synthesized JSON holds them. */
+function synthesizedTags(tags: Record<string, string>): unknown {
+  const stack = new TerraformStack(Testing.app(), 'provider');
+  const plan = { cluster: 'coban', tags } as unknown as ExposurePlan;
+  accountProvider(stack, plan, { account: '111111111111', region: 'ap-southeast-1' });
+  return JSON.parse(Testing.synth(stack)).provider.aws[0].default_tags[0].tags;
+}
+
+/** Text made of Terraform's template sequences, their escapes, quotes, backslashes and any Unicode. */
+const templateText = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom('${', '%{', '$${', '%%{', '$$${', '}', '{', '$', '%', '~}', '\\', '"', "'", '\\n', '${file("/etc/hostname")}', '%{ if true }x%{ endif }', '${path.cwd}'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    ),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(''))
+  // Both are refused, as the last tests show.
+  .filter((s) => s === s.normalize('NFC') && !/[$#&]\{TfToken\[/.test(s));
+
+describe('spec strings are data in Terraform JSON', () => {
+  it('GIVEN tags full of template sequences WHEN the AWS provider is synthesized THEN Terraform reads back exactly each key and value', () => {
+    fc.assert(
+      fc.property(fc.array(fc.dictionary(templateText.filter((k) => k !== CLUSTER_TAG), templateText, { maxKeys: 4 }), { minLength: 40, maxLength: 40 }), (batch) => {
+        const written = batch.map((tags) => synthesizedTags(tags));
+        expect(readBack(written)).toEqual(batch.map((tags) => ({ ...tags, [CLUSTER_TAG]: 'coban' })));
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it('GIVEN a tag that Terraform would evaluate WHEN synthesized THEN the JSON holds its escape, not the expression', () => {
+    expect(synthesizedTags({ 'owner ${path.cwd}': '%{ if true }x%{ endif }' })).toEqual({
+      'owner $${path.cwd}': '%%{ if true }x%%{ endif }',
+      [CLUSTER_TAG]: 'coban',
+    });
+  });
+
+  it("refuses a string holding cdktf's token marker, which cdktf would turn into a reference", () => {
+    expect(() => terraformLiteral('x${TfToken[TOKEN.0]}', 'tags.team')).toThrow(TerraformLiteralError);
+    expect(() => terraformLiteral('#{TfToken[TOKEN.1]}', 'tags.team')).toThrow(/tags\.team: .*token marker/);
+  });
+
+  it('refuses a string that Terraform would change to its Unicode normalization form C', () => {
+    // GIVEN e and a combining acute accent, which NFC writes as the one character é
+    expect(() => terraformLiteral('cafe\u0301', 'tags.team')).toThrow(/tags\.team: "cafe\u0301" is not in Unicode normalization form C.*"café"/);
+  });
+});
