@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CLUSTER_TAG } from '@kafka-privatelink/cluster-spec';
 import { ExposurePlan } from '@kafka-privatelink/plan';
 import { terraformLiteralMap } from './terraform-literal';
 
-/** Tag on every resource of every stack of a cluster, so its resources can be found in any account. */
-export const CLUSTER_TAG = 'kafka-privatelink:cluster';
+export { CLUSTER_TAG };
 
 /** The account and region a stack deploys into: the provider's, or a consumer's. */
 export interface StackAccount {

@@ -38,3 +38,17 @@ export function terraformLiteralMap(map: Readonly<Record<string, string>>, what:
     Object.entries(map).map(([key, value]) => [terraformLiteral(key, `${what} key`), terraformLiteral(value, `${what}.${key}`)]),
   );
 }
+
+/**
+ * `value` unchanged, for a place where Terraform reads a string literally (a backend) while the
+ * same string elsewhere (terraform_remote_state) is a template: only a string without template
+ * sequences means the same in both.
+ */
+export function untemplated(value: string, what: string, remedy: string): string {
+  if (/[$%]\{/.test(value) || CDKTF_TOKEN_MARKER.test(value)) {
+    throw new TerraformLiteralError(
+      `${what} ${JSON.stringify(value)} holds "\${" or "%{", which a backend takes literally but terraform_remote_state reads as a template; ${remedy}`,
+    );
+  }
+  return value;
+}
