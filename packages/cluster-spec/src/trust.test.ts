@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { EXAMPLE_SPEC_PATH, parseSpec, SpecError, specWarnings } from './index';
+import { EXAMPLE_SPEC_PATH, parseSpec, REPO_ROOT, reservedTagKey, SpecError, specWarnings } from './index';
 import { AWS_REGIONS } from './aws-partitions';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
@@ -110,7 +111,7 @@ describe("tags follow AWS's rules and never lose to the product's own", () => {
   const tagProblems = (tags: Record<string, string>) => problems(variant((s) => (s.tags = tags)));
 
   it('accepts letters of any script, numbers, spaces and _ . : / = + - @', () => {
-    const text = variant((s) => (s.tags = { 'Cost Centre': 'R&D'.replace('&', ' and '), 'équipe/owner': 'plateforme@coban.example', 'k=v+1': '東京:1' }));
+    const text = variant((s) => (s.tags = { 'Cost Centre': 'R and D', 'équipe/owner': 'plateforme@coban.example', 'k=v+1': '東京:1' }));
     expect(parseSpec(text, 'tags.yaml').tags['équipe/owner']).toBe('plateforme@coban.example');
   });
 
@@ -140,6 +141,26 @@ describe("tags follow AWS's rules and never lose to the product's own", () => {
       'tags."kafka-privatelink:cluster": the tag key kafka-privatelink:cluster is not for specs: keys beginning with "kafka-privatelink:" are the product\'s own (kafka-privatelink:cluster is set on every resource and would replace this one); choose another key',
       'tags."Kafka-PrivateLink:owner": the tag key Kafka-PrivateLink:owner is not for specs: keys beginning with "kafka-privatelink:" are the product\'s own (kafka-privatelink:cluster is set on every resource and would replace this one); choose another key',
     ]);
+  });
+
+  it('GIVEN the synthesized example WHEN every tag key of every stack is collected THEN each key the product sets is one a spec may not set', () => {
+    // The golden output is the example's synth, byte for byte (stacks/app/test/golden.test.ts).
+    const stacks = join(REPO_ROOT, 'stacks', 'app', 'test', 'golden', 'coban', 'stacks');
+    const keys = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) {
+          if (k === 'tags' && v !== null && typeof v === 'object' && !Array.isArray(v)) Object.keys(v).forEach((key) => keys.add(key));
+          collect(v);
+        }
+      }
+    };
+    for (const stack of readdirSync(stacks)) collect(JSON.parse(readFileSync(join(stacks, stack, 'cdk.tf.json'), 'utf8')));
+    const specTags = Object.keys(parseSpec(exampleText, EXAMPLE_SPEC_PATH).tags);
+    const productKeys = [...keys].filter((k) => !specTags.includes(k)).sort();
+    expect(productKeys).toEqual(['Name', 'kafka-privatelink:cluster']);
+    expect(productKeys.filter((k) => reservedTagKey(k) === undefined)).toEqual([]);
   });
 
   it('refuses more tags than AWS allows per resource beside the two of the product', () => {

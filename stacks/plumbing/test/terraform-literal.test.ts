@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import fc from 'fast-check';
 import { ExposurePlan } from '@kafka-privatelink/plan';
-import { accountProvider, CLUSTER_TAG, terraformLiteral, TerraformLiteralError } from '../src';
+import { accountProvider, CLUSTER_TAG, configureBackend, remoteState, terraformLiteral, TerraformLiteralError } from '../src';
 
 // Terraform must be on PATH (`npm test` puts the one tools/emulator/provision.sh provides there);
 // the configuration holds only outputs, so no provider is needed and this runs offline.
@@ -80,5 +80,42 @@ describe('spec strings are data in Terraform JSON', () => {
   it('refuses a string that Terraform would change to its Unicode normalization form C', () => {
     // GIVEN e and a combining acute accent, which NFC writes as the one character é
     expect(() => terraformLiteral('cafe\u0301', 'tags.team')).toThrow(/tags\.team: "cafe\u0301" is not in Unicode normalization form C.*"café"/);
+  });
+});
+
+describe('backend strings mean the same to the backend and to remote state', () => {
+  it('GIVEN "${…}" in a local backend path and in an output WHEN terraform reads both THEN the backend keeps it literally and the output evaluates it', () => {
+    // This is why backend strings are refused rather than escaped: an escape that makes
+    // terraform_remote_state read the literal would be taken literally by the backend itself.
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-backend-'));
+    try {
+      const path = 'state-${upper("x")}.tfstate';
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend: { local: { path } } }, output: { path: { value: path } } }));
+      terraform(dir, 'init', '-input=false');
+      terraform(dir, 'apply', '-auto-approve', '-input=false');
+      expect(JSON.parse(terraform(dir, 'output', '-json')).path.value).toBe('state-X.tfstate');
+      expect(existsSync(join(dir, path))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const localPlan = { cluster: 'coban', backend: { type: 'local', directory: 'terraform-state' } } as unknown as ExposurePlan;
+
+  it('refuses a local state path that a template sequence in the repository folder would reach', () => {
+    const stack = new TerraformStack(Testing.app(), 'provider');
+    expect(() => configureBackend(stack, { plan: localPlan, stackName: 'provider', outdir: '/tmp/out', stateRoot: '/home/ci/${path.cwd}/repo' })).toThrow(
+      /^the local state path ".*\/home\/ci\/\$\{path\.cwd\}\/repo\/terraform-state\/coban\/provider\.tfstate" holds "\$\{" or "%\{", which a backend takes literally but terraform_remote_state reads as a template/,
+    );
+    expect(() =>
+      remoteState(stack, 'provider-state', { plan: localPlan, stackName: 'provider', outdir: '/tmp/out', stateRoot: '/home/%{x}/repo', fromStack: 'consumer-kios' }),
+    ).toThrow(TerraformLiteralError);
+  });
+
+  it('refuses an S3 state key with a template sequence', () => {
+    const plan = { cluster: 'coban', backend: { type: 's3', bucket: 'b', region: 'ap-southeast-1', keyPrefix: 'k${x}' } } as unknown as ExposurePlan;
+    expect(() => configureBackend(new TerraformStack(Testing.app(), 'provider'), { plan, stackName: 'provider', outdir: '/o', stateRoot: '/r' })).toThrow(
+      /^the S3 state key "k\$\{x\}\/coban\/provider\.tfstate" holds/,
+    );
   });
 });
