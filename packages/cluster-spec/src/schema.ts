@@ -218,7 +218,7 @@ export const portsSchema = z.strictObject({
 export const dnsSchema = z.strictObject({
   zone: shaped(DNS_ZONE, 'a DNS zone name in lower case', 'grab')
     .superRefine((zone, ctx) => {
-      const problem = shadowingZone(zone);
+      const problem = DNS_ZONE.test(zone) ? shadowingZone(zone) : undefined;
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })
     .describe('Private hosted zone name; not an AWS domain, not above one, not a widely used top-level domain.'),

@@ -231,6 +231,12 @@ describe('client networks are judged by what they cover together', () => {
     ]);
   });
 
+  it('refuses a single block wider than all private address space', () => {
+    expect(problems(cidrs(['0.0.0.0/1']))).toEqual([
+      "consumers[0].allowedCidrs: 0.0.0.0/1 (consumers[0].allowedCidrs[0]) covers 2147483648 addresses, more than the 33554432 (a /7) that all private address space fits in; allow the clients' own networks only",
+    ]);
+  });
+
   it('accepts all private address space at once, overlaps counted once', () => {
     expect(() => parseSpec(cidrs(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '10.20.0.0/16']), 'a.yaml')).not.toThrow();
   });

@@ -402,21 +402,19 @@ const crossRegionNeedsCrossZone: Check = ({ provider, consumers }, report) => {
   );
 };
 
-/** AWS security groups and the NLB's filter count every address; more than this is no client population. */
-export const MAX_CLIENT_ADDRESSES = 2 ** 25;
-
 /**
- * Blocks that cover every address together are 0.0.0.0/0 in all but name; so is any list that
- * covers more than all private address space (RFC 1918 and RFC 6598 together are about 2^24.4
- * addresses), which the limit, a /7's worth, allows with room to spare.
+ * A /7's worth of addresses: all private address space (RFC 1918 and RFC 6598 together, about
+ * 2^24.4 addresses) fits with room to spare, and no client population behind one endpoint needs
+ * more. Blocks that cover more together are 0.0.0.0/0 in all but name.
  */
+const MAX_CLIENT_ADDRESSES = 2 ** 25;
+
 function cidrCoverage(entries: readonly { readonly path: SpecPath; readonly cidr: string }[], report: (path: SpecPath, message: string) => void, at: SpecPath): void {
-  if (entries.length < 2) return;
   const size = cidrUnionSize(entries.map((e) => e.cidr));
   if (size <= MAX_CLIENT_ADDRESSES) return;
   const named = entries.map((e) => `${e.cidr} (${formatSpecPath(e.path)})`).join(', ');
   const extent = size === 2 ** 32 ? 'every IPv4 address, as 0.0.0.0/0 would' : `${size} addresses, more than the ${MAX_CLIENT_ADDRESSES} (a /7) that all private address space fits in`;
-  report(at, `${named} together cover ${extent}; allow the clients' own networks only`);
+  report(at, `${named} ${entries.length === 1 ? 'covers' : 'together cover'} ${extent}; allow the clients' own networks only`);
 }
 
 const clientNetworks: Check = ({ consumers, provider }, report) => {
