@@ -230,8 +230,11 @@ export const dnsSchema = z.strictObject({
     .describe('Per-AZ name template; {az} = az1, {azId} = apse1-az1. @default kafka-{az}'),
 });
 
-/** A backend takes its strings literally, remote state reads them as templates: neither may hold a template sequence. */
-const TEMPLATE_SEQUENCE = /[$%]\{|\{TfToken\[/;
+/**
+ * A backend takes its strings literally, remote state reads them as templates: neither may hold a
+ * template sequence (`${`, `%{`), nor cdktf's token markers (`#{TfToken[`, `&{TfToken[`).
+ */
+const TEMPLATE_SEQUENCE = /[$%#&]\{/;
 /** The characters S3 calls safe in object keys. */
 const S3_KEY_SAFE = /^[A-Za-z0-9!_.*'()/-]+$/;
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
@@ -241,7 +244,7 @@ const localBackendSchema = z.strictObject({
   directory: z
     .string()
     .min(1)
-    .refine((d) => !TEMPLATE_SEQUENCE.test(d), 'must not contain "${" or "%{": Terraform reads them as template sequences in remote state but not in a backend')
+    .refine((d) => !TEMPLATE_SEQUENCE.test(d), 'must not contain "${" or "%{" (Terraform reads them as templates in remote state but not in a backend), nor "#{" or "&{" (cdktf token markers)')
     .default('terraform-state')
     .describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
 });

@@ -96,7 +96,7 @@ describe('spec strings are data, never Terraform templates', () => {
 
   it('refuses a backend directory, key prefix or lock table that Terraform would read as a template', () => {
     expect(problems(variant((s) => (s.backend.directory = 'state-${path.cwd}')))).toEqual([
-      'backend.directory: must not contain "${" or "%{": Terraform reads them as template sequences in remote state but not in a backend (got "state-${path.cwd}")',
+      'backend.directory: must not contain "${" or "%{" (Terraform reads them as templates in remote state but not in a backend), nor "#{" or "&{" (cdktf token markers) (got "state-${path.cwd}")',
     ]);
     const s3 = (field: string, value: string) =>
       problems(variant((s) => (s.backend = { type: 's3', bucket: 'coban-state', region: 'ap-southeast-1', [field]: value })));
