@@ -36,7 +36,9 @@ const isAtOrBelow = (name: string, domain: string): boolean => name === domain |
 export function shadowingZone(zone: string): string | undefined {
   const name = zone.toLowerCase();
   const within = AWS_DOMAINS.find((domain) => isAtOrBelow(name, domain));
-  if (within !== undefined) return `lies in AWS's domain ${within}: a private zone of that name hides AWS's own names from the consumer VPCs`;
+  if (within !== undefined) {
+    return `${within === name ? 'is' : 'lies in'} AWS's domain ${within}: a private zone of that name hides AWS's own names from the consumer VPCs`;
+  }
   const above = AWS_DOMAINS.filter((domain) => isAtOrBelow(domain, name));
   if (above.length > 0) return `lies above AWS's domains ${above.join(', ')}: a private zone of that name hides them from the consumer VPCs`;
   for (const domain of SPECIAL_DOMAINS) {

@@ -31,7 +31,7 @@ const tagText = (what: 'key' | 'value', min: number, max: number) =>
       length < min || length > max
         ? `a tag ${what} has ${min} to ${max} characters (AWS's limit), got ${length}`
         : !TAG_CHARACTERS.test(text)
-          ? `a tag ${what} holds only ${ALLOWED} (AWS's rule), got ${[...text].filter((c) => !TAG_CHARACTERS.test(c)).map((c) => JSON.stringify(c)).join(' ')}`
+          ? `a tag ${what} holds only ${ALLOWED} (AWS's rule), got ${[...new Set([...text].filter((c) => !TAG_CHARACTERS.test(c)))].map((c) => JSON.stringify(c)).join(' ')}`
           : AWS_PREFIX.test(text)
             ? `a tag ${what} must not begin with "aws:" in any case: AWS keeps that prefix for its own tags`
             : text !== text.normalize('NFC')

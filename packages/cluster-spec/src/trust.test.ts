@@ -257,12 +257,12 @@ describe('the private zone never hides AWS names or a whole top-level domain', (
   const zone = (name: string) => problems(variant((s) => (s.dns.zone = name)));
 
   it.each([
-    ['amazonaws.com', "lies in AWS's domain amazonaws.com"],
+    ['amazonaws.com', "is AWS's domain amazonaws.com"],
     ['ap-southeast-1.amazonaws.com', "lies in AWS's domain amazonaws.com"],
-    ['amazonaws.com.cn', "lies in AWS's domain amazonaws.com.cn"],
-    ['api.aws', "lies in AWS's domain api.aws"],
-    ['aws', "lies in AWS's domain aws"],
-    ['ec2.internal', "lies in AWS's domain ec2.internal"],
+    ['amazonaws.com.cn', "is AWS's domain amazonaws.com.cn"],
+    ['api.aws', "is AWS's domain api.aws"],
+    ['aws', "is AWS's domain aws"],
+    ['ec2.internal', "is AWS's domain ec2.internal"],
     ['ap-southeast-1.compute.internal', "lies in AWS's domain compute.internal"],
     ['internal', "lies above AWS's domains ec2.internal, compute.internal"],
     ['com', "lies above AWS's domains amazonaws.com"],
