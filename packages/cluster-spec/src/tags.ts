@@ -12,12 +12,12 @@ import { z } from 'zod';
 /** Tag on every resource of every stack of a cluster, so its resources can be found in any account. */
 export const CLUSTER_TAG = 'kafka-privatelink:cluster';
 /** The prefix of the product's own tag keys, kept for the product as `aws:` is for AWS. */
-export const PRODUCT_TAG_PREFIX = 'kafka-privatelink:';
+const PRODUCT_TAG_PREFIX = 'kafka-privatelink:';
 /** Security groups, NLB endpoint services and interface endpoints carry their own name in this tag. */
-export const NAME_TAG = 'Name';
+const NAME_TAG = 'Name';
 
 /** User tags per resource, as AWS counts them: 50, of which the product's own take two. */
-export const MAX_TAGS_PER_RESOURCE = 50;
+const MAX_TAGS_PER_RESOURCE = 50;
 export const MAX_SPEC_TAGS = MAX_TAGS_PER_RESOURCE - 2;
 
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
