@@ -437,25 +437,24 @@ const clientNetworks: Check = ({ consumers, provider }, report) => {
  * here: any account may give its VPC the same private networks. Without any of the three, the
  * client listener is open to every AWS account, which needs a written reason in the spec.
  */
-const SASL = ['SASL_SSL', 'SASL_PLAINTEXT'];
+const isOpen = (provider: SpecSections['provider'], clientListener: Spec['kafka']['clientListener'] | undefined): boolean =>
+  provider?.allowedPrincipals?.includes('*') === true &&
+  provider.acceptanceRequired === false &&
+  clientListener !== undefined &&
+  !['SASL_SSL', 'SASL_PLAINTEXT'].includes(clientListener.securityProtocol);
+
 const openExposure: Check = ({ provider, kafka }, report) => {
-  if (!provider?.allowedPrincipals || provider.acceptanceRequired !== false || !kafka?.clientListener) return;
-  const anyone = provider.allowedPrincipals.indexOf('*');
-  if (anyone < 0 || SASL.includes(kafka.clientListener.securityProtocol) || provider.publicExposure !== undefined) return;
+  const listener = kafka?.clientListener;
+  if (!provider?.allowedPrincipals || !isOpen(provider, listener) || provider.publicExposure !== undefined) return;
   report(
-    ['provider', 'allowedPrincipals', anyone],
-    `"*" with provider.acceptanceRequired false lets any AWS account connect to the ${kafka.clientListener.name} listener ` +
-      `(${kafka.clientListener.securityProtocol}, no authentication) without anyone's approval; list the consumer accounts instead of "*", ` +
+    ['provider', 'allowedPrincipals', provider.allowedPrincipals.indexOf('*')],
+    `"*" with provider.acceptanceRequired false lets any AWS account connect to the ${listener?.name} listener ` +
+      `(${listener?.securityProtocol}, no authentication) without anyone's approval; list the consumer accounts instead of "*", ` +
       'set acceptanceRequired: true, or use SASL_SSL on kafka.clientListener; if it is meant to be public, say why in provider.publicExposure.reason',
   );
 };
 
 const CHECKS: readonly Check[] = [
-  userTags,
-  knownRegions,
-  crossRegionNeedsCrossZone,
-  clientNetworks,
-  openExposure,
   uniqueBrokerKeys,
   brokersHaveNlbSubnets,
   brokerTargets,
@@ -468,6 +467,11 @@ const CHECKS: readonly Check[] = [
   lbNameRules,
   dnsNames,
   interBrokerListener,
+  userTags,
+  knownRegions,
+  crossRegionNeedsCrossZone,
+  clientNetworks,
+  openExposure,
 ];
 
 /** Checks that span fields. Runs every check whose inputs are valid, so all problems show at once. */
@@ -477,31 +481,34 @@ export function crossFieldIssues(sections: SpecSections): SpecIssue[] {
   return issues;
 }
 
-/**
- * What is valid but likely not what the author meant. A consumer in another account without a
- * role is deployed with whatever credentials run its stack; its AWS provider allows only the
- * consumer's account (allowed_account_ids), so under the provider account's credentials
- * Terraform stops at plan ("AWS account ID not allowed") before changing anything.
- */
+/** What is valid but likely not what the author meant. */
 export function specWarnings(spec: Spec): SpecIssue[] {
   return [...roleWarnings(spec), ...staleOverrides(spec)];
 }
 
+/**
+ * An override that nothing needs: a Region the list knows, or a consent to a public exposure that
+ * is restricted anyway, which would silently cover a later change that opens it.
+ */
 function staleOverrides(spec: Spec): SpecIssue[] {
   const known = spec.additionalRegions.flatMap((region, i) =>
     AWS_REGIONS.includes(region)
       ? [{ path: ['additionalRegions', i], message: `${region} is a Region the product knows; remove it from additionalRegions` }]
       : [],
   );
-  const p = spec.provider;
-  const restricted = !p.allowedPrincipals.includes('*') || p.acceptanceRequired || SASL.includes(spec.kafka.clientListener.securityProtocol);
   const consent =
-    p.publicExposure !== undefined && restricted
+    spec.provider.publicExposure !== undefined && !isOpen(spec.provider, spec.kafka.clientListener)
       ? [{ path: ['provider', 'publicExposure'], message: 'the exposure is restricted (principals, acceptance or SASL), so nothing needs this consent; remove it, lest it cover a later change' }]
       : [];
   return [...known, ...consent];
 }
 
+/**
+ * A consumer in another account without a role is deployed with whatever credentials run its
+ * stack; its AWS provider allows only the consumer's account (allowed_account_ids), so under the
+ * provider account's credentials Terraform stops at plan ("AWS account ID not allowed") before
+ * changing anything.
+ */
 function roleWarnings(spec: Spec): SpecIssue[] {
   return spec.consumers.flatMap((c, i) =>
     c.account === spec.provider.account || c.assumeRoleArn !== undefined
