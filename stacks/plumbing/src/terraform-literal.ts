@@ -29,6 +29,7 @@ export function terraformLiteral(value: string, what: string): string {
         'would replace by a reference before Terraform reads it; a literal value cannot hold it',
     );
   }
+  // Replacements by function: in a replacement string, `$$` would stand for one `$`.
   return value.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
 }
 
@@ -47,7 +48,8 @@ export function terraformLiteralMap(map: Readonly<Record<string, string>>, what:
 export function untemplated(value: string, what: string, remedy: string): string {
   if (/[$%]\{/.test(value) || CDKTF_TOKEN_MARKER.test(value)) {
     throw new TerraformLiteralError(
-      `${what} ${JSON.stringify(value)} holds "\${" or "%{", which a backend takes literally but terraform_remote_state reads as a template; ${remedy}`,
+      `${what} ${JSON.stringify(value)} holds a template sequence ("\${", "%{") or a cdktf token marker, which a backend takes literally ` +
+        `but terraform_remote_state reads as a template; ${remedy}`,
     );
   }
   return value;

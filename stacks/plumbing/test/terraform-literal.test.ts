@@ -105,7 +105,7 @@ describe('backend strings mean the same to the backend and to remote state', () 
   it('refuses a local state path that a template sequence in the repository folder would reach', () => {
     const stack = new TerraformStack(Testing.app(), 'provider');
     expect(() => configureBackend(stack, { plan: localPlan, stackName: 'provider', outdir: '/tmp/out', stateRoot: '/home/ci/${path.cwd}/repo' })).toThrow(
-      /^the local state path ".*\/home\/ci\/\$\{path\.cwd\}\/repo\/terraform-state\/coban\/provider\.tfstate" holds "\$\{" or "%\{", which a backend takes literally but terraform_remote_state reads as a template/,
+      /^the local state path ".*\/home\/ci\/\$\{path\.cwd\}\/repo\/terraform-state\/coban\/provider\.tfstate" holds a template sequence \("\$\{", "%\{"\) or a cdktf token marker, which a backend takes literally but terraform_remote_state reads as a template/,
     );
     expect(() =>
       remoteState(stack, 'provider-state', { plan: localPlan, stackName: 'provider', outdir: '/tmp/out', stateRoot: '/home/%{x}/repo', fromStack: 'consumer-kios' }),
