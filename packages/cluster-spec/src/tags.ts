@@ -40,7 +40,8 @@ const tagText = (what: 'key' | 'value', min: number, max: number) =>
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   });
 
-export const tagKeySchema = tagText('key', 1, 128);
+// Terraform JSON's comment key: cdktf leaves it out of the JSON, so the tag would be lost.
+export const tagKeySchema = tagText('key', 1, 128).refine((key) => key !== '//', 'a tag key must not be "//", Terraform JSON\'s comment key, which cdktf leaves out of the JSON');
 export const tagValueSchema = tagText('value', 0, 256);
 
 /** Why a spec may not set this tag key, or undefined when it may. */

@@ -130,6 +130,10 @@ describe("tags follow AWS's rules and never lose to the product's own", () => {
     expect(() => parseSpec(variant((s) => (s.tags = { ['k'.repeat(128)]: 'é'.repeat(256) })), 'long.yaml')).not.toThrow();
   });
 
+  it('refuses the tag key "//", which cdktf leaves out of the synthesized JSON', () => {
+    expect(tagProblems({ '//': 'x' })).toEqual(['tags."//": a tag key must not be "//", Terraform JSON\'s comment key, which cdktf leaves out of the JSON (got "//")']);
+  });
+
   it('refuses the reserved aws: prefix in any case, in keys and values', () => {
     expect(tagProblems({ 'AWS:team': 'x' })[0]).toMatch(/^tags\."AWS:team": a tag key must not begin with "aws:" in any case/);
     expect(tagProblems({ team: 'Aws:x' })[0]).toMatch(/^tags\.team: a tag value must not begin with "aws:"/);

@@ -33,10 +33,16 @@ export function terraformLiteral(value: string, what: string): string {
   return value.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
 }
 
+/** Terraform JSON's comment key, which cdktf leaves out of every object it synthesizes. */
+const COMMENT_KEY = '//';
+
 /** A map of literals, keys and values both (`what` names the map in an error). */
 export function terraformLiteralMap(map: Readonly<Record<string, string>>, what: string): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(map).map(([key, value]) => [terraformLiteral(key, `${what} key`), terraformLiteral(value, `${what}.${key}`)]),
+    Object.entries(map).map(([key, value]) => {
+      if (key === COMMENT_KEY) throw new TerraformLiteralError(`${what}: the key "${COMMENT_KEY}" is Terraform JSON's comment key, which cdktf leaves out of the JSON`);
+      return [terraformLiteral(key, `${what} key`), terraformLiteral(value, `${what}.${key}`)];
+    }),
   );
 }
 
