@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { EXAMPLE_SPEC_PATH, parseSpec, REPO_ROOT, reservedTagKey, SpecError, specWarnings } from './index';
 import { AWS_REGIONS } from './aws-partitions';
+import { cidrUnionSize, ipv4ToInt } from './schema';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 
@@ -239,6 +241,20 @@ describe('client networks are judged by what they cover together', () => {
     expect(problems(cidrs(['0.0.0.0/1']))).toEqual([
       "consumers[0].allowedCidrs: 0.0.0.0/1 (consumers[0].allowedCidrs[0]) covers 2147483648 addresses, more than the 33554432 (a /7) that all private address space fits in; allow the clients' own networks only",
     ]);
+  });
+
+  it('GIVEN any blocks of one /20 WHEN their union is measured THEN it counts each address once, as a set of addresses does', () => {
+    const block = fc.record({ offset: fc.integer({ min: 0, max: 4095 }), prefix: fc.integer({ min: 20, max: 32 }) }).map(({ offset, prefix }) => {
+      const size = 2 ** (32 - prefix);
+      const start = ipv4ToInt('10.20.0.0') + offset - (offset % size);
+      return { cidr: `10.20.${Math.floor(start / 256) % 256}.${start % 256}/${prefix}`, start, size };
+    });
+    fc.assert(
+      fc.property(fc.array(block, { maxLength: 6 }), (blocks) => {
+        const addresses = new Set(blocks.flatMap((b) => Array.from({ length: b.size }, (_, i) => b.start + i)));
+        expect(cidrUnionSize(blocks.map((b) => b.cidr))).toBe(addresses.size);
+      }),
+    );
   });
 
   it('accepts all private address space at once, overlaps counted once', () => {
