@@ -23,6 +23,11 @@ export function terraformLiteral(value: string, what: string): string {
       `${what}: ${JSON.stringify(value)} is not in Unicode normalization form C, to which Terraform would change it; write ${JSON.stringify(value.normalize('NFC'))}`,
     );
   }
+  if (/\r(?!\n)/.test(value)) {
+    // Seen with Terraform 1.11: such a string is read as it stands, its escapes and templates left
+    // unread, so no one spelling is right both with and without a template sequence.
+    throw new TerraformLiteralError(`${what}: ${JSON.stringify(value)} holds a carriage return without a line feed, which Terraform reads unlike any other string`);
+  }
   if (CDKTF_TOKEN_MARKER.test(value)) {
     throw new TerraformLiteralError(
       `${what}: ${JSON.stringify(value)} holds cdktf's token marker ("\${TfToken[", "#{TfToken[" or "&{TfToken["), which cdktf ` +

@@ -45,14 +45,14 @@ function synthesizedTags(tags: Record<string, string>): unknown {
 const templateText = fc
   .array(
     fc.oneof(
-      fc.constantFrom('${', '%{', '$${', '%%{', '$$${', '}', '{', '$', '%', '~}', '\\', '"', "'", '\\n', '${file("/etc/hostname")}', '%{ if true }x%{ endif }', '${path.cwd}', '//', 'a.b'),
+      fc.constantFrom('${', '%{', '$${', '%%{', '$$${', '}', '{', '$', '%', '~}', '\\', '"', "'", '\\n', '\r\n', '\r', '${file("/etc/hostname")}', '%{ if true }x%{ endif }', '${path.cwd}', '//', 'a.b'),
       fc.string({ unit: 'binary', maxLength: 6 }),
     ),
     { maxLength: 8 },
   )
   .map((parts) => parts.join(''))
-  // Both are refused, as the last tests show.
-  .filter((s) => s === s.normalize('NFC') && !/[$#&]\{TfToken\[/.test(s));
+  // These are refused, as the last tests show.
+  .filter((s) => s === s.normalize('NFC') && !/[$#&]\{TfToken\[/.test(s) && !/\r(?!\n)/.test(s));
 
 describe('spec strings are data in Terraform JSON', () => {
   it('GIVEN tags full of template sequences WHEN the AWS provider is synthesized THEN Terraform reads back exactly each key and value', () => {
@@ -79,6 +79,12 @@ describe('spec strings are data in Terraform JSON', () => {
 
   it('refuses the tag key "//", which cdktf leaves out of the JSON', () => {
     expect(() => synthesizedTags({ '//': 'x' })).toThrow(/^tags: the key "\/\/" is Terraform JSON's comment key, which cdktf leaves out of the JSON$/);
+  });
+
+  it('refuses a carriage return without a line feed, after which Terraform reads a string without its escapes', () => {
+    // GIVEN "\r%{", which is written "\r%%{": Terraform reads that back as "\r%%{", not as "\r%{"
+    expect(() => terraformLiteral('\r%{', 'tags.team')).toThrow(/^tags\.team: "\\r%\{" holds a carriage return without a line feed/);
+    expect(terraformLiteral('a\r\nb %{', 'tags.team')).toBe('a\r\nb %%{');
   });
 
   it('refuses a string that Terraform would change to its Unicode normalization form C', () => {
