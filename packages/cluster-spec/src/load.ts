@@ -3,8 +3,9 @@ import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { Spec, specSchema } from './schema';
 import { fileProblem, SPEC_SETTING } from './locate';
-import { crossFieldIssues, SpecPath, SpecSections } from './validate';
+import { crossFieldIssues, formatSpecPath, SpecPath, SpecSections } from './validate';
 import { KafkaPrivateLinkError } from './errors';
+import { closest } from './closest';
 
 export interface LocatedIssue {
   /** e.g. `brokers[2].azId` */
@@ -26,13 +27,6 @@ export class SpecError extends KafkaPrivateLinkError {
     );
   }
 }
-
-export const formatPath = (path: SpecPath): string =>
-  path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    const safe = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
-    return out === '' ? safe : `${out}.${safe}`;
-  }, '') || '(top level)';
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -100,26 +94,10 @@ function keysAt(schema: z.ZodType, path: SpecPath): string[] {
   return [];
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
 function unknownKeyMessage(key: string, allowed: string[]): string {
   const visible = allowed.filter((k) => k !== '$schema');
-  const best = visible
-    .map((k) => ({ k, d: editDistance(key, k) }))
-    .sort((a, b) => a.d - b.d)[0];
-  const hint = best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${best.k}"? ` : '';
+  const best = closest(key, visible);
+  const hint = best && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? `did you mean "${best.candidate}"? ` : '';
   return `unknown key "${key}": ${hint}allowed here: ${visible.join(', ')}`;
 }
 
@@ -179,7 +157,7 @@ function locate(doc: Document, lines: LineCounter, path: SpecPath): string | und
 export function locateIssues(text: string, issues: readonly { path: SpecPath; message: string }[]): LocatedIssue[] {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  return issues.map((i) => ({ field: formatPath(i.path), message: i.message, location: locate(doc, lines, i.path) }));
+  return issues.map((i) => ({ field: formatSpecPath(i.path), message: i.message, location: locate(doc, lines, i.path) }));
 }
 
 /** Parses and validates a spec; throws {@link SpecError} listing every problem. */
@@ -217,12 +195,12 @@ export function parseSpec(text: string, source: string): Spec {
     sections = salvaged as SpecSections;
   }
   // A field the schema already refused is not reported again by a check that misses it.
-  const refused = found.map((f) => formatPath(f.path));
-  found.push(...crossFieldIssues(sections).filter((issue) => !refused.includes(formatPath(issue.path))));
+  const refused = found.map((f) => formatSpecPath(f.path));
+  found.push(...crossFieldIssues(sections).filter((issue) => !refused.includes(formatSpecPath(issue.path))));
   if (found.length > 0) {
     throw new SpecError(
       source,
-      found.map((f) => ({ field: formatPath(f.path), message: f.message, location: locate(doc, lines, f.path) })),
+      found.map((f) => ({ field: formatSpecPath(f.path), message: f.message, location: locate(doc, lines, f.path) })),
     );
   }
   return (parsed as { data: Spec }).data;

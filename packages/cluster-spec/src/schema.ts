@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB, MAX_NLBS_PER_REGION, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
+import { shadowingZone } from './dns-zones';
+import { tagKeySchema, tagValueSchema } from './tags';
 
 /**
  * The cluster spec, written once. The TypeScript types, the runtime validation and the published
@@ -8,7 +10,8 @@ import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB, MAX_NLBS_PER_REGION, NLB_ID
  */
 
 export const AZ_ID = /^[a-z]{2,6}[0-9]+(-[a-z]+[0-9]+)?-az[0-9]+$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$/;
+// The shape only; validate.ts checks that the Region exists.
+const REGION = /^[a-z]{2,4}(-[a-z]+)?-[a-z]+-[0-9]+$/;
 const ACCOUNT = /^[0-9]{12}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -68,6 +71,25 @@ export function cidrContains(cidr: string, ip: string): boolean {
   const [network, prefix] = cidr.split('/');
   const size = 2 ** (32 - Number(prefix));
   return Math.floor(ipv4ToInt(ip) / size) === Math.floor(ipv4ToInt(network) / size);
+}
+
+/** How many addresses the IPv4 CIDR blocks cover together, each address counted once. */
+export function cidrUnionSize(cidrs: readonly string[]): number {
+  const blocks = cidrs
+    .map((cidr) => {
+      const [network, prefix] = cidr.split('/');
+      const start = ipv4ToInt(network);
+      return { start, end: start + 2 ** (32 - Number(prefix)) };
+    })
+    .sort((a, b) => a.start - b.start);
+  let covered = 0;
+  let reach = 0;
+  for (const { start, end } of blocks) {
+    if (end <= reach) continue;
+    covered += end - Math.max(start, reach);
+    reach = end;
+  }
+  return covered;
 }
 
 export const cidrSchema = z.string().superRefine((value, ctx) => {
@@ -137,6 +159,18 @@ export const providerSchema = z.strictObject({
     .optional()
     .describe(`TCP idle timeout of the NLB listeners. @default - AWS default, ${NLB_IDLE_TIMEOUT_SECONDS.default} s`),
   healthCheck: healthCheckSchema.prefault({}),
+  publicExposure: z
+    .strictObject({
+      reason: z
+        .string({ error: 'must say in words why anyone may connect' })
+        .trim()
+        .min(20, 'must say in a sentence (20 characters at least) why any AWS account may connect without approval or authentication'),
+    })
+    .optional()
+    .describe(
+      'The written consent to an exposure that nothing restricts: allowedPrincipals "*", acceptanceRequired false and a client listener without SASL. ' +
+        '@default - such an exposure is refused',
+    ),
 });
 
 export const brokerSchema = z.strictObject({
@@ -182,7 +216,12 @@ export const portsSchema = z.strictObject({
 });
 
 export const dnsSchema = z.strictObject({
-  zone: shaped(DNS_ZONE, 'a DNS zone name in lower case', 'grab').describe('Private hosted zone name.'),
+  zone: shaped(DNS_ZONE, 'a DNS zone name in lower case', 'grab')
+    .superRefine((zone, ctx) => {
+      const problem = DNS_ZONE.test(zone) ? shadowingZone(zone) : undefined;
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe('Private hosted zone name; not an AWS domain, not above one, not a widely used top-level domain.'),
   sharedName: shaped(DNS_LABEL, 'one lower-case DNS label (letters, digits, hyphens; 63 at most)', 'kafka').default('kafka').describe('Bootstrap name (label within the zone). @default kafka'),
   zonalName: z
     .string()
@@ -191,16 +230,38 @@ export const dnsSchema = z.strictObject({
     .describe('Per-AZ name template; {az} = az1, {azId} = apse1-az1. @default kafka-{az}'),
 });
 
+/**
+ * A backend takes its strings literally, remote state reads them as templates: neither may hold a
+ * template sequence (`${`, `%{`), nor cdktf's token markers (`#{TfToken[`, `&{TfToken[`).
+ */
+const TEMPLATE_SEQUENCE = /[$%#&]\{/;
+/** The characters S3 calls safe in object keys. */
+const S3_KEY_SAFE = /^[A-Za-z0-9!_.*'()/-]+$/;
+const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
+
 const localBackendSchema = z.strictObject({
   type: z.literal('local'),
-  directory: z.string().min(1).default('terraform-state').describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
+  directory: z
+    .string()
+    .min(1)
+    .refine((d) => !TEMPLATE_SEQUENCE.test(d), 'must not contain "${" or "%{" (Terraform reads them as templates in remote state but not in a backend), nor "#{" or "&{" (cdktf token markers)')
+    .default('terraform-state')
+    .describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
 });
 const s3BackendSchema = z.strictObject({
   type: z.literal('s3'),
   bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens'),
   region: regionSchema,
-  keyPrefix: z.string().min(1).default('kafka-privatelink').describe('@default kafka-privatelink'),
-  dynamodbTable: z.string().min(3).optional().describe('Lock table; without it S3 native locking (use_lockfile) is used.'),
+  keyPrefix: z
+    .string()
+    .regex(S3_KEY_SAFE, "must be made of S3's safe key characters: letters, digits and ! - _ . * ' ( ) /")
+    .default('kafka-privatelink')
+    .describe('@default kafka-privatelink'),
+  dynamodbTable: z
+    .string()
+    .regex(DYNAMODB_TABLE, 'must be a DynamoDB table name: 3-255 letters, digits, _ - .')
+    .optional()
+    .describe('Lock table; without it S3 native locking (use_lockfile) is used.'),
   roleArn: roleArnSchema.optional().describe('Role to assume for state access.'),
 });
 export const backendSchema = z.discriminatedUnion('type', [localBackendSchema, s3BackendSchema]);
@@ -222,7 +283,14 @@ export const consumerSchema = z.strictObject({
 export const specSchema = z.strictObject({
   $schema: z.string().optional(),
   cluster: shaped(CLUSTER_NAME, 'lower-case letters, digits and hyphens, starting with a letter', 'coban').describe('Cluster name.'),
-  tags: z.record(z.string(), z.string()).default({}).describe('Tags on every resource. @default {}'),
+  additionalRegions: z
+    .array(regionSchema)
+    .default([])
+    .describe("AWS Regions newer than the product's list (the AWS SDKs' partitions file), accepted as written. @default []"),
+  tags: z
+    .record(tagKeySchema, tagValueSchema)
+    .default({})
+    .describe("Tags on every resource, by AWS's rules; not Name, nor keys beginning with kafka-privatelink:. @default {}"),
   provider: providerSchema,
   brokers: z.array(brokerSchema).min(1, 'must list at least one broker'),
   kafka: kafkaSchema.prefault({}),

@@ -12,9 +12,20 @@ import {
   zonalLabel,
 } from './names';
 import { MAX_LB_NAME_LENGTH } from './aws-limits';
-import { cidrContains, DNS_LABEL, Spec } from './schema';
+import { AWS_REGIONS } from './aws-partitions';
+import { closest } from './closest';
+import { cidrContains, cidrUnionSize, DNS_LABEL, Spec } from './schema';
+import { MAX_SPEC_TAGS, reservedTagKey } from './tags';
 
 export type SpecPath = readonly (string | number)[];
+
+/** A spec path as the YAML writes it: `consumers[1].region`, `tags."team name"`. */
+export const formatSpecPath = (path: SpecPath): string =>
+  path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
+    const safe = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+    return out === '' ? safe : `${out}.${safe}`;
+  }, '') || '(top level)';
 
 export interface SpecIssue {
   readonly path: SpecPath;
@@ -339,6 +350,110 @@ const interBrokerListener: Check = ({ kafka, provider, consumers, brokers }, rep
   }
 };
 
+const userTags: Check = ({ tags }, report) => {
+  if (!tags) return;
+  for (const key of Object.keys(tags)) {
+    const reserved = reservedTagKey(key);
+    if (reserved !== undefined) report(['tags', key], `the tag key ${key} is not for specs: ${reserved}; choose another key`);
+  }
+  const count = Object.keys(tags).length;
+  if (count > MAX_SPEC_TAGS) {
+    report(['tags'], `holds ${count} tags; AWS allows 50 per resource and the product sets two of them, so at most ${MAX_SPEC_TAGS}`);
+  }
+};
+
+/**
+ * A Region the product does not know is most likely a typo, and a typo makes a consumer
+ * cross-region without a word: its AZ checks are skipped and the endpoint service is offered in a
+ * Region that does not exist.
+ */
+const knownRegions: Check = ({ provider, consumers, backend, additionalRegions }, report) => {
+  const known = [...AWS_REGIONS, ...(additionalRegions ?? [])];
+  const check = (path: SpecPath, region: string | undefined) => {
+    if (region === undefined || known.includes(region)) return;
+    const nearest = closest(region, AWS_REGIONS);
+    const hint = nearest !== undefined && nearest.distance <= 3 ? `did you mean ${nearest.candidate}? ` : '';
+    report(
+      path,
+      `"${region}" is not an AWS Region: ${hint}known are ${AWS_REGIONS.length} Regions of the AWS SDKs' partitions file; ` +
+        'a Region newer than that list goes in additionalRegions',
+    );
+  };
+  check(['provider', 'region'], provider?.region);
+  consumers?.forEach((c, i) => check(['consumers', i, 'region'], c?.region));
+  if (backend?.type === 's3') check(['backend', 'region'], backend.region);
+};
+
+/**
+ * A cross-region endpoint's traffic enters the NLB in any of its AZs, and each broker's listener
+ * has its one target in one AZ: without cross-zone load balancing, connections that enter in
+ * another AZ than the broker's find no target.
+ */
+const crossRegionNeedsCrossZone: Check = ({ provider, consumers }, report) => {
+  if (provider?.crossZoneLoadBalancing !== false || !provider.region || !consumers) return;
+  const crossRegion = consumers.flatMap((c, i) =>
+    c?.region !== undefined && c.region !== provider.region ? [`${consumerName(c, i)} (consumers[${i}].region ${c.region})`] : [],
+  );
+  if (crossRegion.length === 0) return;
+  report(
+    ['provider', 'crossZoneLoadBalancing'],
+    `false, but ${list(crossRegion)} reaches the NLB from another Region than provider.region ${provider.region}: a cross-region ` +
+      "endpoint cannot keep a connection in the broker's AZ, and each broker's listener has its one target in one AZ; set crossZoneLoadBalancing: true",
+  );
+};
+
+/**
+ * A /7's worth of addresses: all private address space (RFC 1918 and RFC 6598 together, about
+ * 2^24.4 addresses) fits with room to spare, and no client population behind one endpoint needs
+ * more. Blocks that cover more together are 0.0.0.0/0 in all but name.
+ */
+const MAX_CLIENT_ADDRESSES = 2 ** 25;
+
+function cidrCoverage(entries: readonly { readonly path: SpecPath; readonly cidr: string }[], report: (path: SpecPath, message: string) => void, at: SpecPath): void {
+  const size = cidrUnionSize(entries.map((e) => e.cidr));
+  if (size <= MAX_CLIENT_ADDRESSES) return;
+  const named = entries.map((e) => `${e.cidr} (${formatSpecPath(e.path)})`).join(', ');
+  const extent = size === 2 ** 32 ? 'every IPv4 address, as 0.0.0.0/0 would' : `${size} addresses, more than the ${MAX_CLIENT_ADDRESSES} (a /7) that all private address space fits in`;
+  report(at, `${named} ${entries.length === 1 ? 'covers' : 'together cover'} ${extent}; allow the clients' own networks only`);
+}
+
+const clientNetworks: Check = ({ consumers, provider }, report) => {
+  if (!consumers) return;
+  const all: { path: SpecPath; cidr: string }[] = [];
+  consumers.forEach((c, i) => {
+    const entries = (c?.allowedCidrs ?? []).map((cidr, j) => ({ path: ['consumers', i, 'allowedCidrs', j], cidr }));
+    all.push(...entries);
+    cidrCoverage(entries, report, ['consumers', i, 'allowedCidrs']);
+  });
+  // With enforcement on, the NLB's security group admits every consumer's networks at once.
+  if (provider?.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic && consumers.every((c) => cidrUnionSize(c?.allowedCidrs ?? []) <= MAX_CLIENT_ADDRESSES)) {
+    cidrCoverage(all, report, ['provider', 'enforceSecurityGroupInboundRulesOnPrivateLinkTraffic']);
+  }
+};
+
+/**
+ * Who may connect is restricted by the principals allowed to create endpoints, by acceptance of
+ * each connection, or by Kafka authenticating each client (SASL). Client CIDRs restrict nobody
+ * here: any account may give its VPC the same private networks. Without any of the three, the
+ * client listener is open to every AWS account, which needs a written reason in the spec.
+ */
+const isOpen = (provider: SpecSections['provider'], clientListener: Spec['kafka']['clientListener'] | undefined): boolean =>
+  provider?.allowedPrincipals?.includes('*') === true &&
+  provider.acceptanceRequired === false &&
+  clientListener !== undefined &&
+  !['SASL_SSL', 'SASL_PLAINTEXT'].includes(clientListener.securityProtocol);
+
+const openExposure: Check = ({ provider, kafka }, report) => {
+  const listener = kafka?.clientListener;
+  if (!provider?.allowedPrincipals || !isOpen(provider, listener) || provider.publicExposure !== undefined) return;
+  report(
+    ['provider', 'allowedPrincipals', provider.allowedPrincipals.indexOf('*')],
+    `"*" with provider.acceptanceRequired false lets any AWS account connect to the ${listener?.name} listener ` +
+      `(${listener?.securityProtocol}, no authentication) without anyone's approval; list the consumer accounts instead of "*", ` +
+      'set acceptanceRequired: true, or use SASL_SSL on kafka.clientListener; if it is meant to be public, say why in provider.publicExposure.reason',
+  );
+};
+
 const CHECKS: readonly Check[] = [
   uniqueBrokerKeys,
   brokersHaveNlbSubnets,
@@ -352,6 +467,11 @@ const CHECKS: readonly Check[] = [
   lbNameRules,
   dnsNames,
   interBrokerListener,
+  userTags,
+  knownRegions,
+  crossRegionNeedsCrossZone,
+  clientNetworks,
+  openExposure,
 ];
 
 /** Checks that span fields. Runs every check whose inputs are valid, so all problems show at once. */
@@ -361,13 +481,35 @@ export function crossFieldIssues(sections: SpecSections): SpecIssue[] {
   return issues;
 }
 
-/**
- * What is valid but likely not what the author meant. A consumer in another account without a
- * role is deployed with whatever credentials run its stack; its AWS provider allows only the
- * consumer's account (allowed_account_ids), so under the provider account's credentials
- * Terraform stops at plan ("AWS account ID not allowed") before changing anything.
- */
+/** What is valid but likely not what the author meant. */
 export function specWarnings(spec: Spec): SpecIssue[] {
+  return [...roleWarnings(spec), ...staleOverrides(spec)];
+}
+
+/**
+ * An override that nothing needs: a Region the list knows, or a consent to a public exposure that
+ * is restricted anyway, which would silently cover a later change that opens it.
+ */
+function staleOverrides(spec: Spec): SpecIssue[] {
+  const known = spec.additionalRegions.flatMap((region, i) =>
+    AWS_REGIONS.includes(region)
+      ? [{ path: ['additionalRegions', i], message: `${region} is a Region the product knows; remove it from additionalRegions` }]
+      : [],
+  );
+  const consent =
+    spec.provider.publicExposure !== undefined && !isOpen(spec.provider, spec.kafka.clientListener)
+      ? [{ path: ['provider', 'publicExposure'], message: 'the exposure is restricted (principals, acceptance or SASL), so nothing needs this consent; remove it, lest it cover a later change' }]
+      : [];
+  return [...known, ...consent];
+}
+
+/**
+ * A consumer in another account without a role is deployed with whatever credentials run its
+ * stack; its AWS provider allows only the consumer's account (allowed_account_ids), so under the
+ * provider account's credentials Terraform stops at plan ("AWS account ID not allowed") before
+ * changing anything.
+ */
+function roleWarnings(spec: Spec): SpecIssue[] {
   return spec.consumers.flatMap((c, i) =>
     c.account === spec.provider.account || c.assumeRoleArn !== undefined
       ? []

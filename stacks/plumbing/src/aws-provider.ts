@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { CLUSTER_TAG } from '@kafka-privatelink/cluster-spec';
 import { ExposurePlan } from '@kafka-privatelink/plan';
+import { terraformLiteralMap } from './terraform-literal';
 
-/** Tag on every resource of every stack of a cluster, so its resources can be found in any account. */
-export const CLUSTER_TAG = 'kafka-privatelink:cluster';
+export { CLUSTER_TAG };
 
 /** The account and region a stack deploys into: the provider's, or a consumer's. */
 export interface StackAccount {
@@ -20,6 +21,6 @@ export function accountProvider(scope: Construct, plan: ExposurePlan, target: St
     region: target.region,
     allowedAccountIds: [target.account],
     ...(target.assumeRoleArn ? { assumeRole: [{ roleArn: target.assumeRoleArn }] } : {}),
-    defaultTags: [{ tags: { ...plan.tags, [CLUSTER_TAG]: plan.cluster } }],
+    defaultTags: [{ tags: terraformLiteralMap({ ...plan.tags, [CLUSTER_TAG]: plan.cluster }, 'tags') }],
   });
 }

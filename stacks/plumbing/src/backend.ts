@@ -2,6 +2,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ExposurePlan } from '@kafka-privatelink/plan';
+import { untemplated } from './terraform-literal';
 
 /** Where a stack of the cluster keeps its state: one object/file per stack, keyed by cluster. */
 export const stateKey = (plan: ExposurePlan, stackName: string): string => `${plan.cluster}/${stackName}.tfstate`;
@@ -28,9 +29,10 @@ function localPath({ plan, stackName, outdir, stateRoot, fromStack }: StateLocat
   if (plan.backend.type !== 'local') throw new Error('internal: not a local backend');
   const { directory } = plan.backend;
   // An absolute directory is where the state lives on every machine (a shared mount): kept as given.
-  if (isAbsolute(directory)) return join(directory, stateKey(plan, stackName));
-  const workingDir = join(outdir, 'stacks', fromStack);
-  return relative(workingDir, join(stateRoot, directory, stateKey(plan, stackName)));
+  const path = isAbsolute(directory)
+    ? join(directory, stateKey(plan, stackName))
+    : relative(join(outdir, 'stacks', fromStack), join(stateRoot, directory, stateKey(plan, stackName)));
+  return untemplated(path, 'the local state path', 'keep them out of backend.directory, the repository folder and the output folder');
 }
 
 function s3Config(plan: ExposurePlan, stackName: string) {
@@ -38,7 +40,7 @@ function s3Config(plan: ExposurePlan, stackName: string) {
   const b = plan.backend;
   return {
     bucket: b.bucket,
-    key: `${b.keyPrefix}/${stateKey(plan, stackName)}`,
+    key: untemplated(`${b.keyPrefix}/${stateKey(plan, stackName)}`, 'the S3 state key', 'change backend.keyPrefix'),
     region: b.region,
     encrypt: true,
     ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
