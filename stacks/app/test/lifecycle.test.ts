@@ -18,11 +18,13 @@ import { Checkout, cloneBase, FIRST_SPEC, makeBaseRepository, removeDir, seedTer
  *
  * `npm test` runs LIFECYCLE_SEQUENCES sequences (default 4) of up to LIFECYCLE_STEPS steps
  * (default 10), each its own test; LIFECYCLE_SEED replays one. A failing sequence is shrunk and
- * printed with its seed and the steps that led there.
+ * printed with its seed and the steps that led there (LIFECYCLE_SHRINK=false skips the shrinking).
+ * `npx nx run app:soak` runs 40 sequences of up to 30 steps from a new seed.
  */
 const SEQUENCES = Number(process.env.LIFECYCLE_SEQUENCES ?? 4);
 const STEPS_PER_SEQUENCE = Number(process.env.LIFECYCLE_STEPS ?? 10);
-const FIRST_SEED = Number(process.env.LIFECYCLE_SEED ?? 20261203);
+// `random` (the soak) draws new sequences each time; the test names carry the seeds to replay.
+const FIRST_SEED = process.env.LIFECYCLE_SEED === 'random' ? Date.now() % 1e9 : Number(process.env.LIFECYCLE_SEED ?? 20261203);
 
 describe('the lifecycle model: what teams do over a cluster\'s life keeps every promise', () => {
   let base: string;

@@ -5,8 +5,8 @@ import { InvariantError, lockfileOf, Model, outdirOf, Real, synthAndCheck } from
 import { addBroker, addConsumer, BROKER_POOL, CONSUMER_POOL, readSpec, removeBroker, removeConsumer, renameCluster, replaceBroker } from './spec-edits';
 import { changedPaths, snapshot } from './workspace';
 
-/** Where a team may keep the spec: two cluster folders the Nx plugin sees, and a folder of its own. */
-export const SPEC_PLACES = ['clusters/payments/cluster.yaml', 'clusters/payments-east/cluster.yaml', 'specs/payments.yaml'];
+/** Where a team may keep the spec: two cluster folders the Nx plugin sees, and two names in a folder of its own. */
+export const SPEC_PLACES = ['clusters/payments/cluster.yaml', 'clusters/payments-east/cluster.yaml', 'specs/payments.yaml', 'specs/payments-main.yaml'];
 
 const pick = <T>(items: readonly T[], index: number): T => items[index % items.length];
 const absent = (m: Model) => BROKER_POOL.filter((id) => !m.brokers.has(id));
