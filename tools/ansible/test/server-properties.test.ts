@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { assertAnsibleInstalled, recap, runPlaybook } from './ansible';
@@ -19,6 +19,8 @@ interface Case {
   readonly segments: readonly Segment[];
   /** The keys and values as java.util.Properties must read the input, when the case knows them (the generated ones). */
   readonly model?: Record<string, string>;
+  /** server.properties is a symbolic link to a file of mode 0640 elsewhere. */
+  readonly linked?: boolean;
 }
 
 const own = (text: string): Segment => ({ text, owned: true });
@@ -123,6 +125,7 @@ const FIXED: readonly Case[] = [
     ),
   },
   { name: 'a file that ends inside a continuation, without a line end', segments: [...tarball(), other('num.recovery.threads.per.data.dir=1,\\')] },
+  { name: 'a symbolic link to the file', segments: tarball(), linked: true },
 ];
 
 // ---- generated server.properties: logical lines rendered in every way Java reads the same ----
@@ -217,7 +220,10 @@ function writeCases(dir: string, synth: SynthOutput, cases: readonly Case[]): { 
     hosts[host] = { ...base, kafka_privatelink_server_properties: SERVER_PROPERTIES, kafka_listeners_client_tls: CLIENT_TLS };
     mkdirSync(join(brokersDir, host), { recursive: true });
     const path = join(brokersDir, host, 'server.properties');
-    writeFileSync(path, Buffer.from(contentOf(c), 'latin1'));
+    const real = c.linked ? join(brokersDir, host, 'config', 'server.properties') : path;
+    mkdirSync(dirname(real), { recursive: true });
+    writeFileSync(real, Buffer.from(contentOf(c), 'latin1'), { mode: 0o640 });
+    if (c.linked) symlinkSync(join('config', 'server.properties'), path);
     return path;
   });
   const inventory = join(dir, 'inventory.yml');
@@ -326,6 +332,12 @@ describe('the kafka-listeners role on server.properties files that Kafka reads w
     expect(rollout.outputs[1]).not.toMatch(/[^\r]\n/);
     expect(rollout.outputs[2]).toContain('\rlisteners=INTERNAL://10.0.1.11:9092,CLIENT://10.0.1.11:9094,CONTROLLER://10.0.1.11:9093\r');
     expect(rollout.outputs[2]).not.toContain('\n');
+  });
+
+  it('writes the file a symbolic link points to, keeping the link and the mode', () => {
+    const path = join(synth.dir, 'fixed', 'hosts', `case-${FIXED.findIndex((c) => c.linked)}`, 'server.properties');
+    expect(lstatSync(path).isSymbolicLink()).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 
   it('reports changed=0 on a second run and writes nothing', () => {

@@ -25,6 +25,8 @@ options:
     description: Keys and the values Kafka must read for them.
     type: dict
     required: true
+requirements:
+  - Python 3 on the broker host
 supports_check_mode: true
 """
 
