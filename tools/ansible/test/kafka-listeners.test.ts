@@ -309,6 +309,11 @@ describe('the kafka-listeners role', () => {
       expect(readFileSync(serverProperties(brokersDir, id), 'utf8')).toBe(ORIGINAL);
       expect(existsSync(marker(`broker-${id}`))).toBe(false);
     }
-    expect([...recap(run.stdout).keys()]).toEqual(['broker-101']);
+    // The others only ran the checks of the first play, which write nothing.
+    expect([...recap(run.stdout).entries()]).toEqual([
+      ['broker-101', { changed: 1, failed: 1 }],
+      ['broker-201', { changed: 0, failed: 0 }],
+      ['broker-301', { changed: 0, failed: 0 }],
+    ]);
   });
 });

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
 /**
  * Reads the listener lines the role sets in server.properties. Stricter than java.util.Properties on purpose:
  * only comments and plain `key=value` lines, no escapes or continuations, no key twice.
@@ -33,3 +36,22 @@ export function parseEndpoints(value: string): Endpoint[] {
 /** `INTERNAL:PLAINTEXT,CLIENT:SSL` → { INTERNAL: 'PLAINTEXT', CLIENT: 'SSL' }. */
 export const parseProtocolMap = (value: string): Record<string, string> =>
   Object.fromEntries(value.split(',').map((pair) => pair.split(':') as [string, string]));
+
+/** A server.properties as Kafka reads it: its keys, and those it sets more than once; or why Kafka cannot load it. */
+export type JavaReading = { readonly properties: Record<string, string>; readonly repeated: readonly string[] } | { readonly error: string };
+
+const LOAD_PROPERTIES = join(__dirname, 'LoadProperties.java');
+
+/**
+ * Loads each file with java.util.Properties, as Kafka does, in one JVM (a Java 17 JDK runs the
+ * program from source). Fails when Java is missing: the test exists to compare with Java itself.
+ */
+export function loadWithJava(files: readonly string[]): JavaReading[] {
+  const run = spawnSync('java', [LOAD_PROPERTIES, ...files], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (run.error || run.status !== 0) {
+    throw new Error(`java ${LOAD_PROPERTIES} failed (${run.error?.message ?? run.stderr}). These tests compare with java.util.Properties: install a Java 17 JDK.`);
+  }
+  const lines = run.stdout.trimEnd().split('\n');
+  if (lines.length !== files.length) throw new Error(`java read ${files.length} files but printed ${lines.length} lines:\n${run.stdout}`);
+  return lines.map((line) => JSON.parse(line) as JavaReading);
+}
