@@ -89,7 +89,8 @@ describe('synth through real nx runs, cached', () => {
       // screen output can be read back as lines
       const run = spawnSync('script', ['-qec', 'npx nx run-many -t synth', '/dev/null'], {
         cwd: workspace,
-        env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1' },
+        // a test run with --skip-nx-cache passes it on as NX_SKIP_NX_CACHE; this run caches as a developer's does
+        env: { ...process.env, NX_TUI: 'false', CHECKPOINT_DISABLE: '1', NX_SKIP_NX_CACHE: '' },
         encoding: 'utf8',
       });
       expect(run.status).toBe(0);

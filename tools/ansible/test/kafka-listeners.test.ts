@@ -178,7 +178,7 @@ describe('the kafka-listeners playbook after adding broker 401 in apse1-az1', ()
   });
 
   it('records the new port in the topology report', () => {
-    expect(readFileSync(join(run.synth.outdir, 'topology.md'), 'utf8')).toContain('- broker 401: allocated port 10004 on shard 0');
+    expect(readFileSync(join(run.synth.outdir, 'topology.md'), 'utf8')).toContain('| 401 | apse1-az1 | 0 | 10004 | `kafka-az1.grab:10004` |');
   });
 });
 

@@ -110,7 +110,8 @@ describe('Jenkinsfile', () => {
   });
 
   it('rolls the brokers one at a time and stops at the first that fails', () => {
-    const [play] = parse(read('tools/ansible/kafka-listeners.yml')) as { serial?: number; max_fail_percentage?: number }[];
+    const [check, play] = parse(read('tools/ansible/kafka-listeners.yml')) as { serial?: number; max_fail_percentage?: number; any_errors_fatal?: boolean }[];
+    expect(check).toMatchObject({ any_errors_fatal: true });
     expect(play).toMatchObject({ serial: 1, max_fail_percentage: 0 });
     expect(commands.filter((c) => c.startsWith('ansible-playbook ')).join(' ')).not.toMatch(/ (-f|--forks)\b|serial/);
   });
@@ -118,6 +119,14 @@ describe('Jenkinsfile', () => {
   it('refuses to plan under Jenkins a spec whose state would stay in this workspace, naming the spec field backend', () => {
     const workspace = scratchWorkspace();
     try {
+      // a clone, as Jenkins checks one out: the base the frozen synth compares with is origin/main
+      const git = (...args: string[]) =>
+        expect(spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: workspace }).status).toBe(0);
+      git('init', '--quiet');
+      writeFileSync(join(workspace, '.git', 'info', 'exclude'), 'node_modules\n');
+      git('add', '-A');
+      git('commit', '--quiet', '-m', 'main');
+      git('update-ref', 'refs/remotes/origin/main', 'HEAD');
       const [plan] = jenkinsfile.stages.filter((s) => s.name === 'Plan provider').map((s) => s.sh[0]);
       // the step as Jenkins runs it: its shell, the pipeline's environment (without the plugin
       // cache, a Groovy expression here), JENKINS_URL set
@@ -130,7 +139,7 @@ describe('Jenkinsfile', () => {
       expect(plan).toBe('npx nx run provider:diff');
       expect(run.status).not.toBe(0);
       expect(run.stdout + run.stderr).toContain(
-        "cdktf-stacks: stack provider keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and JENKINS_URL is set: the next diff elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> }",
+        "cdktf-stacks: stack provider keeps its Terraform state in a local file (the spec's backend is type local), which only this workspace sees, and JENKINS_URL is set: the next diff elsewhere would find no state and plan to create everything again. Set the spec's backend to S3: backend: { type: s3, bucket: <bucket>, region: <region> } (or, for a throwaway environment whose state may be lost, KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE=true)",
       );
       expect(existsSync(join(workspace, 'cdktf.out', 'stacks', 'provider', 'plan'))).toBe(false);
     } finally {
