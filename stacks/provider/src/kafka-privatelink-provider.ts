@@ -10,6 +10,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_IDLE_TIMEOUT_SECONDS } from '@kafka-privatelink/cluster-spec';
 import { byCodePoint, ExposurePlan, portRanges, PortRange, ShardPlan } from '@kafka-privatelink/plan';
 import { ownAddresses, PropsCheck, ref, setAddress, shardKey, terraformKey, UniqueName } from '@kafka-privatelink/plumbing';
+import { KafkaRetiredPort, PortGuards } from './port-guards';
 
 /** A broker behind the NLB: its own listener and target group, and a member of the bootstrap target group. */
 export interface KafkaBrokerTarget {
@@ -44,6 +45,12 @@ export interface KafkaPrivateLinkProviderProps {
   readonly brokerSecurityGroupId: string;
   /** The brokers this NLB serves, at most 49 (50 listeners per NLB, one is the bootstrap listener). */
   readonly brokers: readonly KafkaBrokerTarget[];
+  /**
+   * Ports that removed brokers of this NLB held, e.g. the lockfile's `retired` entries. With the
+   * brokers' own ports, they are what `terraform plan` refuses to hand to another broker.
+   * @default []
+   */
+  readonly retiredPorts?: readonly KafkaRetiredPort[];
   /** Name of the bootstrap target group, which holds every broker (at most 32 characters). */
   readonly bootstrapTargetGroupName: string;
   /**
@@ -257,6 +264,7 @@ export class KafkaPrivateLinkProvider extends Construct {
       own.set(broker.id, group);
     }
     this.brokerTargetGroups = own;
+    new PortGuards(this, 'port-guards', props);
 
     const supportedRegions = props.supportedRegions ?? [];
     this.endpointService = setAddress(
@@ -323,6 +331,7 @@ function providerPropsOf(plan: ExposurePlan, shard: ShardPlan, brokersById: Read
       const broker = brokersById.get(id)!;
       return { id, port: broker.port, targetId: broker.targetId, targetGroupName: broker.targetGroupName };
     }),
+    retiredPorts: plan.retiredPorts.filter((r) => r.shard === shard.index),
     bootstrapTargetGroupName: shard.bootstrapTargetGroupName,
     enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic,
     shard: shard.index,

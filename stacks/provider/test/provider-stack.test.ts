@@ -40,6 +40,10 @@ describe('ProviderStack', () => {
         'aws_vpc_security_group_egress_rule.nlb_s0_to_brokers',
         'aws_vpc_security_group_ingress_rule.brokers_from_nlb_s0',
         'aws_vpc_security_group_ingress_rule.nlb_s0_from_10_20_0_0_16_port_10000',
+        'terraform_data.broker_101',
+        'terraform_data.broker_201',
+        'terraform_data.broker_301',
+        'terraform_data.port_owners_s0',
       ]);
     });
 

@@ -1,6 +1,7 @@
 import { broker, EXAMPLE_YAML, editYaml, planFromYaml, resourcesByAddress, synthProvider } from './plans';
 
 const INGRESS_10000 = 'aws_vpc_security_group_ingress_rule.nlb_s0_from_10_20_0_0_16_port_10000';
+const PORT_OWNERS = 'terraform_data.port_owners_s0';
 
 type Resources = ReturnType<typeof resourcesByAddress>;
 
@@ -36,14 +37,19 @@ describe('ProviderStack stability', () => {
         'aws_lb_target_group.broker_401',
         'aws_lb_target_group_attachment.bootstrap_s0_broker_401',
         'aws_lb_target_group_attachment.broker_401',
+        'terraform_data.broker_401',
       ]);
       expect(diff.removed).toEqual([]);
     });
 
-    it('THEN no existing resource changes, except the NLB ingress range growing in place to the new port', () => {
-      expect(diff.changed).toEqual([INGRESS_10000]);
+    it('THEN no existing resource changes, except the NLB ingress range growing in place and the port guard gaining the new port', () => {
+      expect(diff.changed).toEqual([INGRESS_10000, PORT_OWNERS]);
       expect(resourcesByAddress(before).get(INGRESS_10000)).toMatchObject({ from_port: 10000, to_port: 10003 });
       expect(resourcesByAddress(after).get(INGRESS_10000)).toMatchObject({ from_port: 10000, to_port: 10004 });
+      expect(resourcesByAddress(after).get(PORT_OWNERS)).toEqual({
+        ...resourcesByAddress(before).get(PORT_OWNERS),
+        for_each: { ...(resourcesByAddress(before).get(PORT_OWNERS)!.for_each as object), '10004': 'broker 401 port 10004' },
+      });
     });
 
     it('THEN existing brokers keep their ports and the new one gets the next port', () => {
@@ -74,10 +80,11 @@ describe('ProviderStack stability', () => {
         'aws_lb_target_group.broker_201',
         'aws_lb_target_group_attachment.bootstrap_s0_broker_201',
         'aws_lb_target_group_attachment.broker_201',
+        'terraform_data.broker_201',
       ]);
     });
 
-    it('THEN its port is retired, and the NLB ingress, which may span a port without a listener, stays as it was', () => {
+    it('THEN its port is retired, and the NLB ingress, which may span a port without a listener, and the port guard stay as they were', () => {
       expect(next.lock.retired).toEqual([{ port: 10002, broker: 201, shard: 0, listener: 'CLIENT' }]);
       expect(diff.changed).toEqual([]);
       expect(diff.added).toEqual([]);

@@ -13,6 +13,8 @@ export interface Scenario {
   readonly lockfile?: string;
   /** Scale-out, removal and the refused destroy, with this broker added. */
   readonly lifecycle?: SpareBroker;
+  /** After the deploy, the lockfile is deleted and synth allocates afresh: the provider's plan must be refused. */
+  readonly losesLockfile?: boolean;
 }
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'coban.yaml');
@@ -63,4 +65,18 @@ export function crossRegion(): Scenario {
   };
 }
 
-export const ALL_SCENARIOS = [example, sharded, crossRegion] as const;
+/**
+ * The example after broker 201 left (its port 10002 retired), whose lockfile is then lost: synth
+ * gives broker 301 port 10002, which the deployed guards must refuse.
+ */
+export function lostLockfile(): Scenario {
+  const spec = exampleSpec();
+  return {
+    name: 'lost-lockfile',
+    spec: { ...spec, brokers: spec.brokers.filter((b) => b.id !== 201) },
+    lockfile: join(REPO_ROOT, 'examples', 'coban.ports-lock.json'),
+    losesLockfile: true,
+  };
+}
+
+export const ALL_SCENARIOS = [example, sharded, crossRegion, lostLockfile] as const;

@@ -60,9 +60,28 @@ export class TerraformStack {
     return { exitCode: ran.code, summary: await this.show('replan') };
   }
 
+  /** A plan that may be refused; the caller judges the outcome. */
+  attemptPlan() {
+    return this.run(['plan', '-input=false', '-out=tfplan']);
+  }
+
   /** `terraform destroy`; the caller judges the outcome. */
   destroy() {
     return this.run(['destroy', '-input=false', '-auto-approve']);
+  }
+
+  /** The state as Terraform stores it: equal text, nothing applied in between. */
+  async statePull(): Promise<string> {
+    return (await this.must(['state', 'pull'])).stdout;
+  }
+
+  async stateList(): Promise<string[]> {
+    return (await this.must(['state', 'list'])).stdout.split('\n').filter((l) => l.length > 0);
+  }
+
+  /** Forgets resources without destroying them. */
+  async stateRm(addresses: readonly string[]): Promise<void> {
+    await this.must(['state', 'rm', ...addresses]);
   }
 }
 

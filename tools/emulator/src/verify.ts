@@ -1,10 +1,11 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { stringify } from 'yaml';
 import { preparePlan, PROVIDER_STACK } from '@kafka-privatelink/plan';
 import { lockfilePathFor, REPO_ROOT, SpecInput } from '@kafka-privatelink/cluster-spec';
 import { checkConsumerDns, DnsAnswer } from './dns-check';
 import { Emulator } from './emulator';
+import { guardsNamedIn, refusedGuards } from './guards';
 import { addSummaries, formatCounts, PlanSummary } from './plan-summary';
 import { mustSucceed, runCommand } from './process';
 import { Check, StackRow } from './report';
@@ -18,6 +19,8 @@ export interface ScenarioResult {
   /** The scale-out plan over all stacks, when the scenario has a lifecycle. */
   readonly scaleOut?: PlanSummary;
 }
+
+const PORT_GUARDS = 'terraform_data.';
 
 const check = (name: string, passed: boolean, detail = ''): Check => ({ name, passed, detail });
 
@@ -48,12 +51,21 @@ export class Deployment {
     const spec = deriveSpec(scenario.spec, seeded, relative(REPO_ROOT, join(dir, 'state')));
     const deployment = new Deployment(emulator, terraform, dir, spec, seeded);
     deployment.write(spec);
-    if (scenario.lockfile) copyFileSync(scenario.lockfile, lockfilePathFor(deployment.specPath, spec.ports?.lockfile));
+    if (scenario.lockfile) copyFileSync(scenario.lockfile, deployment.lockfilePath);
     return deployment;
   }
 
   get currentSpec(): SpecInput {
     return this.spec;
+  }
+
+  get lockfilePath(): string {
+    return lockfilePathFor(this.specPath, this.spec.ports?.lockfile);
+  }
+
+  /** A synthesized stack's Terraform JSON. */
+  stackJson(name: string): object {
+    return JSON.parse(readFileSync(join(stackDir(this.outdir, name), 'cdk.tf.json'), 'utf8')) as object;
   }
 
   write(spec: SpecInput): void {
@@ -153,10 +165,11 @@ async function lifecycle(d: Deployment, scenario: Scenario, log: (l: string) => 
   d.write(withBroker(base, spare, d.seeded));
   const scaleOut = await change(d, `scale-out +broker ${spare.id}`, checks, log);
   const ruleUpdates = scaleOut.update.every((a) => a.startsWith('aws_vpc_security_group_ingress_rule.'));
-  const ownCreates = scaleOut.create.every((a) => a.includes(`broker_${spare.id}`));
+  const port = preparePlan(d.specPath).plan.brokers.find((b) => b.id === spare.id)!.port;
+  const ownCreates = scaleOut.create.every((a) => a.includes(`broker_${spare.id}`) || (a.startsWith(PORT_GUARDS) && a.endsWith(`["${port}"]`)));
   checks.push(
     check(
-      `scale-out: only creations for broker ${spare.id} and in-place rule-range updates`,
+      `scale-out: only creations for broker ${spare.id} and its port ${port}, and in-place rule-range updates`,
       scaleOut.delete.length === 0 && scaleOut.replace.length === 0 && ruleUpdates && ownCreates && scaleOut.create.length > 0,
       `${formatCounts(scaleOut)}: creates ${scaleOut.create.join(', ')}; updates ${scaleOut.update.join(', ') || 'none'}`,
     ),
@@ -183,9 +196,21 @@ async function lifecycle(d: Deployment, scenario: Scenario, log: (l: string) => 
     checks.push(check(`destroy ${name}`, ran.code === 0, ran.code === 0 ? '' : ran.stderr.trim().split('\n').slice(-3).join(' ')));
   }
   const provider = d.stack(PROVIDER_STACK);
+  const deployed = await provider.stateList();
+  const refused = await provider.destroy();
+  const kept = await provider.stateList();
+  const guards = deployed.filter((a) => a.startsWith(PORT_GUARDS));
+  checks.push(
+    check(
+      'destroy of the provider stack is refused at plan time by the port guards, destroying nothing',
+      refused.code !== 0 && guardsNamedIn(refused.stderr).length > 0 && kept.length === deployed.length,
+      `exit ${refused.code}; ${guardsNamedIn(refused.stderr).length}/${guards.length} guards refused; ${kept.length}/${deployed.length} resources still in state`,
+    ),
+  );
+  // The guards are state only. Without them, as when a cluster is retired, NLB deletion protection is the last stop.
+  await provider.stateRm(guards);
   const destroyed = await provider.destroy();
-  const state = await runCommand(d.terraform, ['state', 'list'], { cwd: provider.dir, env: d.emulator.env() });
-  const nlbs = state.stdout.split('\n').filter((l) => l.startsWith('aws_lb.'));
+  const nlbs = (await provider.stateList()).filter((l) => l.startsWith('aws_lb.'));
   const refusal = /deletion protection/i.test(destroyed.stderr + destroyed.stdout);
   checks.push(
     check(
@@ -198,6 +223,59 @@ async function lifecycle(d: Deployment, scenario: Scenario, log: (l: string) => 
   return { checks, scaleOut };
 }
 
+/**
+ * Deletes the deployed scenario's lockfile and synthesizes: the provider's plan must be refused,
+ * naming every broker that would move and every port that would change hands, and apply nothing.
+ * Then the lockfile comes back (as from git) and every stack must plan no change.
+ */
+async function lostLockfile(d: Deployment, log: (l: string) => void): Promise<Check[]> {
+  const checks: Check[] = [];
+  const provider = d.stack(PROVIDER_STACK);
+  const kept = readFileSync(d.lockfilePath, 'utf8');
+  const before = preparePlan(d.specPath).plan;
+  const deployedJson = d.stackJson(PROVIDER_STACK);
+  const deployedState = await provider.statePull();
+
+  rmSync(d.lockfilePath);
+  await d.synth();
+  const fresh = preparePlan(d.specPath).plan;
+  const moves = before.brokers.flatMap((b) => {
+    const now = fresh.brokers.find((f) => f.id === b.id)!;
+    return now.port === b.port ? [] : [`"broker ${b.id} port ${b.port}" -> "broker ${b.id} port ${now.port}"`];
+  });
+  checks.push(check('lost-lockfile: synth allocates afresh and moves a broker', existsSync(d.lockfilePath) && moves.length > 0, moves.join('; ') || 'no broker moved'));
+
+  const planned = await provider.attemptPlan();
+  const named = guardsNamedIn(planned.stderr);
+  const expected = refusedGuards(deployedJson, d.stackJson(PROVIDER_STACK));
+  const unnamed = moves.filter((m) => !planned.stdout.includes(m));
+  checks.push(
+    check(
+      'lost-lockfile: the provider plan is refused, naming every moved broker with its old and new port',
+      planned.code === 1 && /Instance cannot be destroyed/.test(planned.stderr) && moves.length > 0 && unnamed.length === 0,
+      `exit ${planned.code}; ${unnamed.length === 0 ? `shows ${moves.join('; ')}` : `does not show ${unnamed.join('; ')}`}`,
+    ),
+  );
+  checks.push(
+    check(
+      'lost-lockfile: Terraform refuses exactly the guards whose broker or port changed',
+      expected.length > 0 && JSON.stringify(named) === JSON.stringify(expected),
+      `refused ${named.join(', ') || 'none'}${JSON.stringify(named) === JSON.stringify(expected) ? '' : `; expected ${expected.join(', ')}`}`,
+    ),
+  );
+  const untouched = (await provider.statePull()) === deployedState;
+  checks.push(check('lost-lockfile: nothing applied, the state is as deployed', untouched, untouched ? '' : 'the state changed'));
+  log(`lost-lockfile: provider plan exit ${planned.code}, refused ${named.join(', ')}; state ${untouched ? 'untouched' : 'CHANGED'}`);
+
+  writeFileSync(d.lockfilePath, kept);
+  await d.synth();
+  for (const name of d.stacks()) {
+    const replan = await d.stack(name).replan();
+    checks.push(check(`lost-lockfile: lockfile restored: ${name} re-plan empty`, replan.exitCode === 0, formatCounts(replan.summary)));
+  }
+  return checks;
+}
+
 export async function runScenario(emulator: Emulator, terraform: string, workDir: string, scenario: Scenario, log: (l: string) => void): Promise<ScenarioResult> {
   const d = await Deployment.prepare(emulator, terraform, join(workDir, scenario.name), scenario);
   log(`${scenario.name}: seeded the emulator, spec ${relative(REPO_ROOT, d.specPath)}`);
@@ -205,6 +283,7 @@ export async function runScenario(emulator: Emulator, terraform: string, workDir
   const { rows, checks } = await deployAll(d, scenario.name, log);
   if (checks.some((c) => !c.passed)) return { rows, checks };
   checks.push(...(await d.dnsChecks()).map((c) => ({ ...c, name: `${scenario.name}: ${c.name}` })));
+  if (scenario.losesLockfile) checks.push(...(await lostLockfile(d, log)));
   if (!scenario.lifecycle) return { rows, checks };
   const more = await lifecycle(d, scenario, log);
   return { rows, checks: [...checks, ...more.checks], scaleOut: more.scaleOut };

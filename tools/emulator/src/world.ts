@@ -51,16 +51,23 @@ function vpcCidr(ips: readonly string[]): string {
 
 /**
  * The VPCs, subnets, broker security group and instances that `spec` references, in the accounts
- * and regions it names. Broker subnets are the /24s of the brokers' addresses (one per AZ ID);
- * where two AZs share a /24, the subnets fall back to 10.x.(200 + n).0/24.
+ * and regions it names. Broker subnets are the /24s of the brokers' addresses (one per AZ ID, and
+ * no two AZs in one /24); an AZ without brokers gets the VPC's x.y.(200 + n).0/24, n its place
+ * among the sorted AZ IDs.
  */
 export function seedRequest(spec: SpecInput, spares: readonly SpareBroker[] = []): SeedRequest {
   const brokers = [...spec.brokers, ...spares];
   const azIds = Object.keys(spec.provider.nlbSubnets).sort();
   const cidr = vpcCidr(brokers.map((b) => b.privateIp));
   const byAz = new Map(azIds.map((azId) => [azId, new Set(brokers.filter((b) => b.azId === azId).map((b) => block24(b.privateIp)))] as const));
-  const separate = [...byAz.values()].every((blocks) => blocks.size === 1) && new Set([...byAz.values()].map((b) => [...b][0])).size === azIds.length;
+  const used = [...byAz.values()].filter((blocks) => blocks.size > 0);
+  const separate = used.every((blocks) => blocks.size === 1) && new Set(used.map((b) => [...b][0])).size === used.length;
   if (!separate) throw new Error('each AZ must hold its brokers in one /24 of its own; the emulator cuts one subnet per AZ from them');
+  // An NLB subnet of an AZ without brokers (a broker removed) still needs a subnet.
+  const spare = (n: number): string => `${dotted((ipv4(cidr.split('/')[0]!) | ((200 + n) << 8)) >>> 0)}/24`;
+  azIds.forEach((azId, n) => {
+    if (byAz.get(azId)!.size === 0) byAz.set(azId, new Set([spare(n)]));
+  });
   const provider: SeedVpc = {
     key: 'provider',
     account: spec.provider.account,

@@ -1,4 +1,4 @@
-import { example, sharded } from '../src/scenarios';
+import { example, lostLockfile, sharded } from '../src/scenarios';
 import { BROKER_GROUP, deployRoleArn, deriveSpec, Seeded, seedRequest, withBroker, withoutBroker } from '../src/world';
 
 const seededFor = (request: ReturnType<typeof seedRequest>): Seeded =>
@@ -41,6 +41,19 @@ describe('seedRequest', () => {
     const [provider] = seedRequest(sharded().spec).vpcs;
     expect(provider!.cidr).toBe('10.0.0.0/16');
     expect(provider!.instances).toHaveLength(60);
+  });
+
+  it('gives an AZ whose brokers were all removed a subnet of its own outside the brokers\' /24s', () => {
+    // GIVEN the example after broker 201, the only one in apse1-az2, left (the lost-lockfile scenario)
+    const { spec } = lostLockfile();
+    // WHEN
+    const [provider] = seedRequest(spec).vpcs;
+    // THEN apse1-az2 still has an NLB subnet, in the VPC, apart from the others
+    expect(provider!.subnets).toEqual([
+      { key: 'apse1-az1', azId: 'apse1-az1', cidr: '10.0.1.0/24' },
+      { key: 'apse1-az2', azId: 'apse1-az2', cidr: '10.0.201.0/24' },
+      { key: 'apse1-az3', azId: 'apse1-az3', cidr: '10.0.3.0/24' },
+    ]);
   });
 
   it('fails when two AZs share one /24', () => {
