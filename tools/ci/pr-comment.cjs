@@ -1,8 +1,11 @@
 // @ts-check
 'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
 // The pull request comment of one cluster, built from its synth's topology report, the lockfile
-// diff of the pull request and the `cdktf diff` output. The workflow's github-script step posts
-// it (.github/workflows/pull-request.yml); tests build it for the example and a 1000-broker cluster.
+// diff of the pull request and the `cdktf diff` output, as the plan jobs leave them in their
+// artifacts (plan-clusters.cjs). The workflow's comment job posts it through postComments
+// (.github/workflows/pull-request.yml); tests build it for the example and a 1000-broker cluster.
 //
 // GitHub refuses a comment over 65,536 characters, and its Mermaid refuses a diagram over 50,000
 // characters or 500 edges. The port table and the allocation changes always appear (compacted
@@ -17,8 +20,11 @@ const COMMENT_BUDGET = 65000;
 const MERMAID_MAX_TEXT = 50000;
 const MERMAID_MAX_EDGES = 500;
 
-/** Hidden first line that finds this cluster's earlier comment to update. */
-const marker = (cluster) => `<!-- kafka-privatelink:pull-request:${cluster} -->`;
+/**
+ * Hidden first line that finds this cluster's earlier comment to update. It names the Nx project,
+ * unique in the repository, never the spec's `cluster:` name, which two clusters may share.
+ */
+const marker = (project) => `<!-- kafka-privatelink:pull-request:${project} -->`;
 
 /** The text of a `## heading` section of the topology report, without the heading. */
 function section(report, heading) {
@@ -92,13 +98,13 @@ function compactPorts(ports) {
 }
 
 /**
- * @param {{ cluster: string, topology: string, lockfileDiff: string, diff: string,
+ * @param {{ project: string, cluster: string, topology: string, lockfileDiff: string, diff: string,
  *   synthOutcome: string, diffOutcome: string, logUrl: string, artifactName: string }} input
  * @returns {string} the comment body, at most COMMENT_BUDGET characters
  */
 function commentBody(input) {
-  const { cluster, topology, lockfileDiff, synthOutcome, diffOutcome, logUrl, artifactName } = input;
-  const head = [marker(cluster), `## Cluster \`${cluster}\``, `Synth (frozen lockfile): **${synthOutcome}** · cdktf diff: **${diffOutcome || 'not run'}** · [job log](${logUrl})`];
+  const { project, cluster, topology, lockfileDiff, synthOutcome, diffOutcome, logUrl, artifactName } = input;
+  const head = [marker(project), `## Cluster \`${cluster}\``, `Synth (frozen lockfile): **${synthOutcome}** · cdktf diff: **${diffOutcome || 'not run'}** · [job log](${logUrl})`];
   const changes = lockfileChanges(lockfileDiff);
   // eslint-disable-next-line no-control-regex
   const diff = input.diff.replace(/\x1b\[[0-9;]*m/g, '').trim();
@@ -159,25 +165,107 @@ function taskOutput(log, tasks) {
   return parts.join('\n\n');
 }
 
+/** The Nx projects a comment can be about: the example's `provider`, or a cluster folder's project. */
+const CLUSTER_PROJECT = /^(?:provider|cluster-[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)$/;
+
 /**
- * The clusters a pull request's comments are about: each affected `cluster-<name>` project
- * (clusters/<name>/), and the spec of the `provider` and `consumer` projects when they are affected.
+ * One cluster of the repository as the pull request checks it: the example (`provider`, whose
+ * stacks are the `provider` and `consumer` projects, synthesized by `app:synth`), or a
+ * `cluster-<name>` project (clusters/<name>/).
+ * @param {string} project
+ * @returns {{ project: string, report: string, lockfiles: string, synthTask: string, diffTasks: string[] }}
+ */
+function clusterOf(project) {
+  if (!CLUSTER_PROJECT.test(project)) {
+    throw new Error(`not a cluster project: ${JSON.stringify(project)} (provider, or cluster-<folder> with the folder in [a-z0-9-])`);
+  }
+  if (project === 'provider') {
+    return { project, report: 'cdktf.out/topology.md', lockfiles: 'examples/*.ports-lock.json', synthTask: 'app:synth', diffTasks: ['provider:diff', 'consumer:diff'] };
+  }
+  const root = `clusters/${project.slice('cluster-'.length)}`;
+  return { project, report: `${root}/cdktf.out/topology.md`, lockfiles: `${root}/*.ports-lock.json`, synthTask: `${project}:synth`, diffTasks: [`${project}:diff`] };
+}
+
+/**
+ * The clusters a pull request's comments are about: each affected `cluster-<name>` project, and
+ * the example when its `provider` or `consumer` project is affected (both of its stacks' diffs:
+ * the consumers read the provider's outputs).
  * @param {string[]} affected projects, as `nx show projects --affected --json` lists them
- * @returns {{ project: string, report: string, lockfiles: string, diffTasks: string[] }[]}
  */
 function commentedClusters(affected) {
-  const clusters = affected
-    .filter((project) => project.startsWith('cluster-'))
-    .sort()
-    .map((project) => {
-      const root = `clusters/${project.slice('cluster-'.length)}`;
-      return { project, report: `${root}/cdktf.out/topology.md`, lockfiles: `${root}/*.ports-lock.json`, diffTasks: [`${project}:diff`] };
-    });
-  const selected = ['provider', 'consumer'].filter((project) => affected.includes(project));
-  if (selected.length > 0) {
-    clusters.unshift({ project: 'provider', report: 'cdktf.out/topology.md', lockfiles: 'examples/*.ports-lock.json', diffTasks: selected.map((p) => `${p}:diff`) });
-  }
+  const clusters = affected.filter((project) => project.startsWith('cluster-')).sort().map(clusterOf);
+  if (affected.includes('provider') || affected.includes('consumer')) clusters.unshift(clusterOf('provider'));
   return clusters;
 }
 
-module.exports = { commentBody, commentedClusters, lockfileChanges, marker, taskOutput, COMMENT_LIMIT };
+/** What a plan job may write as an outcome; anything else in its results reads as `unknown`. */
+const OUTCOMES = ['success', 'failure', 'skipped', 'cancelled'];
+const ARTIFACT_NAME = /^plan-results-\d{3}$/;
+
+/**
+ * What one cluster's plan job left in the downloaded artifacts (tools/ci/plan-clusters.cjs), read
+ * as data: it was written by the pull request's code.
+ * @param {string} resultsDir the merged artifacts
+ * @param {string} project
+ */
+function readResults(resultsDir, project) {
+  const dir = path.join(resultsDir, clusterOf(project).project);
+  const read = (file) => {
+    const at = path.join(dir, file);
+    return fs.existsSync(at) && fs.lstatSync(at).isFile() ? fs.readFileSync(at, 'utf8') : '';
+  };
+  let meta = {};
+  try {
+    meta = JSON.parse(read('meta.json') || '{}');
+  } catch {
+    meta = {};
+  }
+  const outcome = (value, none) => (value === undefined ? none : OUTCOMES.includes(value) ? value : 'unknown');
+  const found = read('meta.json') !== '';
+  return {
+    found,
+    synthOutcome: found ? outcome(meta.synthOutcome, 'unknown') : 'not run: the plan job left no results',
+    diffOutcome: found ? outcome(meta.diffOutcome, 'skipped') : '',
+    artifactName: typeof meta.artifact === 'string' && ARTIFACT_NAME.test(meta.artifact) ? meta.artifact : '',
+    topology: read('topology.md'),
+    lockfileDiff: read('lockfile.diff'),
+    diff: read('diff.txt'),
+  };
+}
+
+/** The identity GITHUB_TOKEN comments as: only its comments are ever updated. */
+const BOT_LOGIN = 'github-actions[bot]';
+
+/**
+ * Posts or updates one comment per cluster: the comment job of the workflow, which runs none of
+ * the pull request's code (this file comes from the base branch) and only reads the plan jobs'
+ * artifacts. A cluster whose synth failed, or whose plan job ended early, gets the same comment
+ * updated, so that an earlier success never stays in place.
+ * @param {{ github: any, context: any, projects: string[], resultsDir: string, logUrl: string }} input
+ * @returns {Promise<{ created: string[], updated: string[] }>}
+ */
+async function postComments({ github, context, projects, resultsDir, logUrl }) {
+  projects.forEach(clusterOf);
+  const { owner, repo } = context.repo;
+  const issue_number = context.issue.number;
+  const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number, per_page: 100 });
+  const done = { created: [], updated: [] };
+  for (const project of projects) {
+    const results = readResults(resultsDir, project);
+    const synthOutcome = results.synthOutcome;
+    const topology = synthOutcome === 'success' ? results.topology : '';
+    const cluster = /^# Kafka PrivateLink topology: (\S+)/.exec(topology)?.[1] ?? project;
+    const body = commentBody({ project, cluster, topology, lockfileDiff: results.lockfileDiff, diff: results.diff, synthOutcome, diffOutcome: results.diffOutcome, logUrl, artifactName: results.artifactName || 'plan-results' });
+    const previous = comments.find((c) => c.user?.login === BOT_LOGIN && typeof c.body === 'string' && c.body.startsWith(`${marker(project)}\n`));
+    if (previous) {
+      await github.rest.issues.updateComment({ owner, repo, comment_id: previous.id, body });
+      done.updated.push(project);
+    } else {
+      await github.rest.issues.createComment({ owner, repo, issue_number, body });
+      done.created.push(project);
+    }
+  }
+  return done;
+}
+
+module.exports = { BOT_LOGIN, clusterOf, commentBody, commentedClusters, lockfileChanges, marker, postComments, readResults, taskOutput, COMMENT_LIMIT };

@@ -157,16 +157,29 @@ describe('pull request workflow', () => {
     readonly name?: string;
     readonly uses?: string;
     readonly run?: string;
+    readonly if?: string;
     readonly env?: Record<string, string>;
     readonly with?: Record<string, unknown>;
   }
+  interface Job {
+    readonly needs?: string | string[];
+    readonly if?: string;
+    readonly permissions?: Record<string, string>;
+    readonly strategy?: { readonly 'fail-fast'?: boolean; readonly matrix?: unknown };
+    readonly outputs?: Record<string, string>;
+    readonly env?: Record<string, string>;
+    readonly steps: Step[];
+  }
   const workflow = parse(read('.github/workflows/pull-request.yml')) as {
     on: Record<string, unknown>;
+    permissions: Record<string, string>;
     env: Record<string, string>;
-    jobs: Record<string, { steps: Step[] }>;
+    jobs: Record<string, Job>;
   };
   const steps = Object.values(workflow.jobs).flatMap((job) => job.steps);
-  const commands = steps.flatMap((s) => (s.run ? shellCommands(s.run) : []));
+  const commandsOf = (job: Job) => job.steps.flatMap((s) => (s.run ? shellCommands(s.run) : []));
+  const commands = Object.values(workflow.jobs).flatMap(commandsOf);
+  const { test, clusters, plan, comment } = workflow.jobs;
 
   it('runs on pull requests', () => {
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
@@ -178,39 +191,113 @@ describe('pull request workflow', () => {
     expect(actions.filter((a) => !PINNED_ACTION.test(a))).toEqual([]);
   });
 
-  it('tests, synthesizes with the frozen lockfile against the base branch, then diffs the affected stacks', () => {
+  it('gives no job a permission by default, and each job only what it uses', () => {
+    expect(workflow.permissions).toEqual({});
+    expect(Object.keys(workflow.jobs)).toEqual(['test', 'clusters', 'plan', 'comment']);
+    expect(test?.permissions).toEqual({ contents: 'read' });
+    expect(clusters?.permissions).toEqual({ contents: 'read' });
+    expect(plan?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(comment?.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+  });
+
+  it('tests the pull request without a cloud credential or a write token', () => {
+    expect(commandsOf(test!).filter((c) => c.startsWith('npx nx'))).toEqual(['npx nx affected -t typecheck lint test']);
+    expect(test!.steps.filter((s) => s.uses?.startsWith('aws-actions/'))).toEqual([]);
+  });
+
+  it('synthesizes with the frozen lockfile against the base branch before the plan role exists in the job, then diffs', () => {
     expect(workflow.env['KAFKA_PRIVATELINK_FROZEN_LOCKFILE']).toBe('true');
-    expect(steps.find((s) => s.run === 'npx nx run-many -t synth')?.env).toEqual({ KAFKA_PRIVATELINK_BASE_REF: '${{ github.event.pull_request.base.sha }}' });
-    const nx = commands.filter((c) => c.startsWith('npx nx'));
-    expect(nx[0]).toMatch(/^npx nx affected -t .*\btest\b/);
-    expect(nx[1]).toBe('npx nx run-many -t synth');
-    expect(nx[2]).toMatch(/^npx nx affected -t diff\b/);
+    expect(workflow.env['KAFKA_PRIVATELINK_BASE_REF']).toBe('${{ github.event.pull_request.base.sha }}');
+    const order = plan!.steps.map((s) => (s.uses?.startsWith('aws-actions/configure-aws-credentials@') ? 'credentials' : /plan-clusters\.cjs (\w+)/.exec(s.run ?? '')?.[1])).filter(Boolean);
+    expect(order).toEqual(['synth', 'credentials', 'diff', 'verdict']);
+    expect(plan!.steps.filter((s) => s.uses?.startsWith('aws-actions/')).map((s) => s.with?.['role-to-assume'])).toEqual(['${{ vars.KAFKA_PRIVATELINK_PLAN_ROLE_ARN }}']);
   });
 
-  it('calls only npm scripts and Nx targets that exist', () => {
+  it('fans the plans out as a matrix over the affected clusters, every group planned even when one fails', () => {
+    expect(commandsOf(clusters!)).toEqual(['npm ci', 'npx nx show projects --affected --json > "$RUNNER_TEMP/affected.json"', 'node tools/ci/plan-matrix.cjs "$RUNNER_TEMP/affected.json"']);
+    expect(clusters!.outputs).toEqual({ count: '${{ steps.matrix.outputs.count }}', projects: '${{ steps.matrix.outputs.projects }}', matrix: '${{ steps.matrix.outputs.matrix }}' });
+    expect(plan!.needs).toBe('clusters');
+    expect(plan!.if).toBe("needs.clusters.outputs.count != '0'");
+    expect(plan!.strategy).toEqual({ 'fail-fast': false, matrix: '${{ fromJSON(needs.clusters.outputs.matrix) }}' });
+    expect(plan!.env).toEqual({ PROJECTS: '${{ matrix.projects }}', ARTIFACT: 'plan-results-${{ matrix.group }}' });
+  });
+
+  it('keeps each plan job\'s results as its own artifact, also when the job fails', () => {
+    const upload = plan!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.if).toBe('always()');
+    expect(upload?.with).toMatchObject({ name: '${{ env.ARTIFACT }}', path: '${{ runner.temp }}/results' });
+  });
+
+  it('comments from a job that runs none of the pull request\'s code: the base branch\'s comment builder over the plan jobs\' artifacts', () => {
+    expect(comment!.needs).toEqual(['clusters', 'plan']);
+    expect(comment!.if).toContain('always()');
+    expect(comment!.steps.filter((s) => s.run !== undefined)).toEqual([]);
+    const checkout = comment!.steps.find((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout?.with).toEqual({ ref: '${{ github.event.pull_request.base.sha }}', 'persist-credentials': false, 'sparse-checkout': 'tools/ci' });
+    expect(comment!.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with).toEqual({ pattern: 'plan-results-*', path: '${{ runner.temp }}/results', 'merge-multiple': true });
+    const script = String(comment!.steps.find((s) => s.uses?.startsWith('actions/github-script@'))?.with?.['script']);
+    expect(script).toContain('require(`${process.env.GITHUB_WORKSPACE}/tools/ci/pr-comment.cjs`)');
+    expect(script).toContain('await postComments({ github, context, projects, resultsDir: process.env.RESULTS_DIR, logUrl })');
+  });
+
+  it('checks out without keeping the token in the repository, in every job', () => {
+    const checkouts = steps.filter((s) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkouts).toHaveLength(4);
+    expect(checkouts.filter((s) => s.with?.['persist-credentials'] !== false)).toEqual([]);
+  });
+
+  it('calls only npm scripts, Nx targets and scripts that exist, the plan jobs\' tasks of the example included', () => {
     expect(commands.flatMap(unknownInvocations)).toEqual([]);
-  });
-
-  it('comments through the tested comment builder, once per affected cluster', () => {
-    const comment = steps.find((s) => s.uses?.startsWith('actions/github-script@'));
-    expect(String(comment?.with?.['script'])).toContain('for (const cluster of commentedClusters(affected))');
-    expect(String(comment?.with?.['script'])).toContain('require(`${process.env.GITHUB_WORKSPACE}/tools/ci/pr-comment.cjs`)');
-    expect(String(comment?.with?.['script'])).toContain('updateComment');
-  });
-
-  it('keeps the topology report as an artifact, for a diagram too large for the comment', () => {
-    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
-    expect(upload?.with).toEqual({ name: 'topology', path: `cdktf.out/${ARTIFACT_PATHS.topologyReport}\nclusters/*/cdktf.out/${ARTIFACT_PATHS.topologyReport}\n` });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { clusterOf } = require(join(WORKSPACE_ROOT, 'tools', 'ci', 'pr-comment.cjs')) as { clusterOf: (project: string) => { synthTask: string; diffTasks: string[] } };
+    const example = clusterOf('provider');
+    expect([example.synthTask, ...example.diffTasks].flatMap((task) => unknownInvocations(`npx nx run ${task}`))).toEqual([]);
   });
 
   it('runs on Node 22 LTS, which package.json admits', () => {
-    const setup = steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
-    expect(setup?.with?.['node-version']).toBe(22);
+    const setups = steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+    expect(setups.map((s) => s.with?.['node-version'])).toEqual([22, 22, 22]);
     const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
     const lowest = /^>=(\d+)$/.exec(engines);
     expect(lowest).not.toBeNull();
     expect(Number(lowest![1])).toBeLessThanOrEqual(22);
   });
+});
+
+describe('zizmor (tools/ci/zizmor.sh, installed from PyPI on first use)', () => {
+  const zizmor = (...files: string[]) => spawnSync('bash', [join(WORKSPACE_ROOT, 'tools', 'ci', 'zizmor.sh'), ...files], { cwd: WORKSPACE_ROOT, encoding: 'utf8' });
+
+  it('finds nothing, pedantic findings included, in the pull request workflow', () => {
+    const result = zizmor('.github/workflows/pull-request.yml');
+    expect(result.stdout).toContain('No findings to report.');
+    expect(result.stdout).not.toContain('suppressed');
+    expect(result.status).toBe(0);
+  }, 300_000);
+
+  it('fails on a workflow that expands the pull request title into a shell, and on one that keeps the token in the checkout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-zizmor-'));
+    const broken = join(dir, 'broken.yml');
+    writeFileSync(
+      broken,
+      [
+        'name: broken',
+        'on: pull_request',
+        'permissions: {}',
+        'jobs:',
+        '  check:',
+        '    name: check',
+        '    runs-on: ubuntu-24.04',
+        '    steps:',
+        '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+        '      - run: echo "${{ github.event.pull_request.title }}"',
+        '',
+      ].join('\n'),
+    );
+    const result = zizmor(broken);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain('template-injection');
+    expect(result.stdout).toContain('artipacked');
+  }, 300_000);
 });
 
 describe('actionlint (tools/ci/actionlint.sh, built from the Go module proxy on first use)', () => {

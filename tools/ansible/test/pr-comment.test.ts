@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -9,8 +9,10 @@ import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
 import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { synthExample } from './synth';
 import { WORKSPACE_ROOT } from './workspace';
+import { scratchWorkspace } from '../../../stacks/app/test/scratch-workspace';
 
 interface CommentInput {
+  readonly project: string;
   readonly cluster: string;
   readonly topology: string;
   readonly lockfileDiff: string;
@@ -47,6 +49,7 @@ function gitDiff(before: string, after: string): string {
 const planOutput = (chars: number) => '  # aws_lb_listener.broker_1 will be created\n  + resource "aws_lb_listener" "broker_1" {}\n'.repeat(Math.ceil(chars / 90)).slice(0, chars);
 
 const input = (topology: string, lockfileDiff: string, diff: string, cluster: string): CommentInput => ({
+  project: `cluster-${cluster}`,
   cluster,
   topology,
   lockfileDiff,
@@ -70,7 +73,8 @@ describe('the pull request comment', () => {
 
     const body = commentBody(input(topology, gitDiff(lockBefore, lockfilePathFor(spec)), diff, 'coban'));
 
-    expect(body.startsWith('<!-- kafka-privatelink:pull-request:coban -->\n')).toBe(true);
+    expect(body.startsWith('<!-- kafka-privatelink:pull-request:cluster-coban -->\n')).toBe(true);
+    expect(body).toContain('## Cluster `coban`');
     expect(body).toContain('| 401 | apse1-az1 | 0 | 10004 | `kafka-az1.grab:10004` | `i-0a1b2c3d4e5f60401` |');
     expect(body).toContain('- broker 401: port 10004 on shard 0 (new)');
     expect(body).toContain('```mermaid\nflowchart LR');
@@ -114,16 +118,17 @@ describe('the comments of a pull request', () => {
     const [[, nodes]] = plugin.createNodesV2[1](['clusters/payments/cluster.yaml']);
     const outputs = nodes.projects['clusters/payments'].targets.synth.outputs;
     expect(commentedClusters(['cluster-search', 'app', 'cluster-payments', 'spec'])).toEqual([
-      { project: 'cluster-payments', report: `clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/payments/*.ports-lock.json', diffTasks: ['cluster-payments:diff'] },
-      { project: 'cluster-search', report: `clusters/search/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/search/*.ports-lock.json', diffTasks: ['cluster-search:diff'] },
+      { project: 'cluster-payments', report: `clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/payments/*.ports-lock.json', synthTask: 'cluster-payments:synth', diffTasks: ['cluster-payments:diff'] },
+      { project: 'cluster-search', report: `clusters/search/cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'clusters/search/*.ports-lock.json', synthTask: 'cluster-search:synth', diffTasks: ['cluster-search:diff'] },
     ]);
     expect(outputs).toContain(`{workspaceRoot}/clusters/payments/cdktf.out/${ARTIFACT_PATHS.topologyReport}`);
   });
 
   it('include the example when its stacks are affected, with both of their diffs', () => {
     expect(commentedClusters(['consumer', 'provider'])).toEqual([
-      { project: 'provider', report: `cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'examples/*.ports-lock.json', diffTasks: ['provider:diff', 'consumer:diff'] },
+      { project: 'provider', report: `cdktf.out/${ARTIFACT_PATHS.topologyReport}`, lockfiles: 'examples/*.ports-lock.json', synthTask: 'app:synth', diffTasks: ['provider:diff', 'consumer:diff'] },
     ]);
+    expect(commentedClusters(['consumer'])).toEqual(commentedClusters(['consumer', 'provider']));
     expect(commentedClusters(['spec'])).toEqual([]);
   });
 
@@ -136,4 +141,206 @@ describe('the comments of a pull request', () => {
     expect(spec).not.toContain('Successfully ran');
     expect(taskOutput(run.output, ['plan:lint', 'spec:lint']).split('> nx run ')).toHaveLength(3);
   }, 120_000);
+});
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { planMatrix, planGroups, MAX_MATRIX_JOBS } = require(join(WORKSPACE_ROOT, 'tools', 'ci', 'plan-matrix.cjs')) as {
+  planMatrix: (affected: string[], maxJobs?: number) => { count: number; projects: string[]; matrix: { include: { group: string; projects: string }[] } };
+  planGroups: (projects: string[], maxJobs?: number) => { group: string; projects: string }[];
+  MAX_MATRIX_JOBS: number;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { postComments, BOT_LOGIN } = require(join(WORKSPACE_ROOT, 'tools', 'ci', 'pr-comment.cjs')) as {
+  postComments: (input: { github: unknown; context: unknown; projects: string[]; resultsDir: string; logUrl: string }) => Promise<{ created: string[]; updated: string[] }>;
+  BOT_LOGIN: string;
+};
+
+const clusterNames = (n: number) => Array.from({ length: n }, (_, i) => `cluster-c${String(i).padStart(3, '0')}`);
+
+describe('the plan matrix of a pull request', () => {
+  it('is empty for a pull request that affects no cluster, so that no plan job starts', () => {
+    expect(planMatrix(['spec', 'plan', 'emulator'])).toEqual({ count: 0, projects: [], matrix: { include: [] } });
+  });
+
+  it('is one job for one affected cluster', () => {
+    expect(planMatrix(['cluster-payments', 'spec'])).toEqual({ count: 1, projects: ['cluster-payments'], matrix: { include: [{ group: '001', projects: 'cluster-payments' }] } });
+  });
+
+  it('puts the example first, once, when either of its stacks is affected', () => {
+    expect(planMatrix(['consumer', 'cluster-b', 'cluster-a']).projects).toEqual(['provider', 'cluster-a', 'cluster-b']);
+  });
+
+  it('stays within GitHub\'s 256 jobs for 600 affected clusters, planning each exactly once, in order, in groups of nearly equal size', () => {
+    const affected = [...clusterNames(600)].reverse();
+    const { count, matrix } = planMatrix(['app', ...affected]);
+    expect(MAX_MATRIX_JOBS).toBe(256);
+    expect(count).toBe(600);
+    expect(matrix.include).toHaveLength(256);
+    expect(matrix.include.flatMap((job) => job.projects.split(' '))).toEqual(clusterNames(600));
+    expect(new Set(matrix.include.map((job) => job.projects.split(' ').length))).toEqual(new Set([2, 3]));
+    expect(matrix.include.map((job) => job.group)).toEqual(Array.from({ length: 256 }, (_, i) => String(i + 1).padStart(3, '0')));
+    expect(JSON.stringify(matrix).length).toBeLessThan(1_000_000);
+  });
+
+  it('gives each cluster its own job up to the limit', () => {
+    expect(planGroups(clusterNames(256)).every((job) => !job.projects.includes(' '))).toBe(true);
+    expect(planGroups(clusterNames(257))).toHaveLength(256);
+  });
+
+  it('refuses a project that is not a cluster\'s, naming it', () => {
+    expect(() => planMatrix(['cluster-$(touch x)'])).toThrow('not a cluster project: "cluster-$(touch x)"');
+  });
+
+  it('writes the matrix for GitHub Actions from a real nx list of affected projects, and refuses a file that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kpl-matrix-'));
+    const affected = join(dir, 'affected.json');
+    writeFileSync(affected, JSON.stringify(['provider', 'cluster-payments']));
+    const output = join(dir, 'github-output');
+    const run = spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'tools', 'ci', 'plan-matrix.cjs'), affected], { encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: output } });
+    expect(run.status).toBe(0);
+    expect(readFileSync(output, 'utf8')).toBe(
+      'count=2\nprojects=["provider","cluster-payments"]\nmatrix={"include":[{"group":"001","projects":"provider"},{"group":"002","projects":"cluster-payments"}]}\n',
+    );
+    writeFileSync(affected, '{"projects": 3}');
+    const bad = spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'tools', 'ci', 'plan-matrix.cjs'), affected], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe(`plan-matrix: ${affected} must hold a JSON list of project names, as nx show projects --affected --json writes it\n`);
+  });
+});
+
+/** GitHub's comments API as github-script hands it over, holding one pull request's comments in memory. */
+function fakeGitHub(comments: { id: number; user: { login: string }; body: string }[]) {
+  const calls: string[] = [];
+  let next = 1000;
+  const issues = {
+    listComments: 'listComments',
+    updateComment: async ({ comment_id, body }: { comment_id: number; body: string }) => {
+      calls.push(`update ${comment_id}`);
+      comments.find((c) => c.id === comment_id)!.body = body;
+    },
+    createComment: async ({ body }: { body: string }) => {
+      calls.push('create');
+      comments.push({ id: next++, user: { login: BOT_LOGIN }, body });
+    },
+  };
+  return {
+    calls,
+    comments,
+    github: { rest: { issues }, paginate: async (method: unknown) => (method === 'listComments' ? [...comments] : []) },
+    context: { repo: { owner: 'acme', repo: 'kafka' }, issue: { number: 7 } },
+  };
+}
+
+describe('the comment job', () => {
+  it('updates its own comment of a cluster whose synth now fails, and leaves a look-alike of another author alone', async () => {
+    // GIVEN the bot's earlier success comment on cluster-payments, and someone's copy of its marker
+    const gh = fakeGitHub([
+      { id: 1, user: { login: 'mallory' }, body: '<!-- kafka-privatelink:pull-request:cluster-payments -->\nall good' },
+      { id: 2, user: { login: BOT_LOGIN }, body: '<!-- kafka-privatelink:pull-request:cluster-payments -->\n## Cluster `payments`\nSynth (frozen lockfile): **success**' },
+      { id: 3, user: { login: BOT_LOGIN }, body: '<!-- kafka-privatelink:pull-request:cluster-payments-eu -->\nother' },
+    ]);
+    const results = mkdtempSync(join(tmpdir(), 'kpl-results-'));
+    const dir = join(results, 'cluster-payments');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ project: 'cluster-payments', artifact: 'plan-results-001', synthOutcome: 'failure', diffOutcome: 'skipped' }));
+    writeFileSync(join(dir, 'topology.md'), '# Kafka PrivateLink topology: payments\n');
+
+    // WHEN the comment job runs for it and for a cluster whose plan job left nothing
+    const done = await postComments({ github: gh.github, context: gh.context, projects: ['cluster-payments', 'cluster-search'], resultsDir: results, logUrl: LOG_URL });
+
+    // THEN the bot's own comment says the synth failed; the other cluster gets a new comment that says its plan never ran
+    expect(done).toEqual({ created: ['cluster-search'], updated: ['cluster-payments'] });
+    expect(gh.calls).toEqual(['update 2', 'create']);
+    expect(gh.comments[0]!.body).toBe('<!-- kafka-privatelink:pull-request:cluster-payments -->\nall good');
+    expect(gh.comments[1]!.body).toContain('Synth (frozen lockfile): **failure** · cdktf diff: **skipped**');
+    expect(gh.comments[1]!.body).toContain('_No topology report: synth failed. See the job log._');
+    expect(gh.comments[2]!.body).toBe('<!-- kafka-privatelink:pull-request:cluster-payments-eu -->\nother');
+    expect(gh.comments[3]!.body).toMatch(/^<!-- kafka-privatelink:pull-request:cluster-search -->\n\n## Cluster `cluster-search`\n\nSynth \(frozen lockfile\): \*\*not run: the plan job left no results\*\* · cdktf diff: \*\*not run\*\*/);
+  });
+
+  it('reads outcomes and artifact names of the pull request\'s results only from the values it knows', async () => {
+    const gh = fakeGitHub([]);
+    const results = mkdtempSync(join(tmpdir(), 'kpl-results-'));
+    mkdirSync(join(results, 'provider'));
+    writeFileSync(join(results, 'provider', 'meta.json'), JSON.stringify({ synthOutcome: '**success** [click](https://evil.example)', diffOutcome: 'success', artifact: '../../x' }));
+    await postComments({ github: gh.github, context: gh.context, projects: ['provider'], resultsDir: results, logUrl: LOG_URL });
+    expect(gh.comments[0]!.body).toContain('Synth (frozen lockfile): **unknown** · cdktf diff: **success**');
+    expect(gh.comments[0]!.body).not.toContain('evil.example');
+  });
+
+  it('refuses a project name that is not a cluster\'s before posting anything', async () => {
+    const gh = fakeGitHub([]);
+    await expect(postComments({ github: gh.github, context: gh.context, projects: ['../../etc'], resultsDir: tmpdir(), logUrl: LOG_URL })).rejects.toThrow('not a cluster project: "../../etc"');
+    expect(gh.calls).toEqual([]);
+  });
+});
+
+describe('the pull request workflow\'s steps, run for real on a pull request that changes two clusters', () => {
+  it('plans both in one matrix job, records the frozen synth that fails, and comments on each from the results alone', async () => {
+    // GIVEN a repository whose main branch holds clusters payments and search, and a pull request
+    // that adds a broker to payments without its lockfile entry and retags search
+    const workspace = scratchWorkspace();
+    const git = (...args: string[]) => {
+      const run = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: workspace, encoding: 'utf8' });
+      expect(run.status).toBe(0);
+      return run.stdout.trim();
+    };
+    const example = readFileSync(join(WORKSPACE_ROOT, 'examples', 'coban.yaml'), 'utf8');
+    const lock = readFileSync(join(WORKSPACE_ROOT, 'examples', 'coban.ports-lock.json'), 'utf8');
+    for (const name of ['payments', 'search']) {
+      mkdirSync(join(workspace, 'clusters', name), { recursive: true });
+      writeFileSync(join(workspace, 'clusters', name, 'cluster.yaml'), example.replace('cluster: coban', `cluster: ${name}`));
+      writeFileSync(join(workspace, 'clusters', name, 'cluster.ports-lock.json'), lock.replace('"cluster": "coban"', `"cluster": "${name}"`));
+    }
+    git('init', '--quiet');
+    writeFileSync(join(workspace, '.git', 'info', 'exclude'), 'node_modules\n');
+    git('add', '-A');
+    git('commit', '--quiet', '-m', 'main');
+    const base = git('rev-parse', 'HEAD');
+    const payments = join(workspace, 'clusters', 'payments', 'cluster.yaml');
+    writeFileSync(payments, readFileSync(payments, 'utf8').replace('brokers:\n', BROKER_401));
+    const search = join(workspace, 'clusters', 'search', 'cluster.yaml');
+    writeFileSync(search, readFileSync(search, 'utf8').replace('team: coban-platform', 'team: search-platform'));
+    git('commit', '--quiet', '-am', 'pull request');
+    const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_BASE: base, NX_HEAD: 'HEAD', KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'true', KAFKA_PRIVATELINK_BASE_REF: base };
+    const step = (command: string, args: string[], extra: Record<string, string> = {}) => spawnSync(command, args, { cwd: workspace, encoding: 'utf8', env: { ...env, ...extra } });
+    try {
+      // WHEN the clusters job and the plan job run their commands as the workflow writes them
+      const affected = step('npx', ['nx', 'show', 'projects', '--affected', '--json']);
+      expect(affected.status).toBe(0);
+      const affectedFile = join(workspace, 'affected.json');
+      writeFileSync(affectedFile, affected.stdout);
+      const outputFile = join(workspace, 'github-output');
+      expect(step('node', ['tools/ci/plan-matrix.cjs', affectedFile], { GITHUB_OUTPUT: outputFile }).status).toBe(0);
+      const outputs = Object.fromEntries(readFileSync(outputFile, 'utf8').trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+      expect(outputs['count']).toBe('2');
+      const matrix = JSON.parse(outputs['matrix']!) as { include: { group: string; projects: string }[] };
+      expect(matrix.include).toEqual([{ group: '001', projects: 'cluster-payments' }, { group: '002', projects: 'cluster-search' }]);
+      const results = join(workspace, 'results');
+      for (const { group, projects } of matrix.include) {
+        const synth = step('node', ['tools/ci/plan-clusters.cjs', 'synth', results, `plan-results-${group}`, ...projects.split(' ')]);
+        expect(synth.status).toBe(0);
+      }
+      const verdict = step('node', ['tools/ci/plan-clusters.cjs', 'verdict', results, 'plan-results-001', 'cluster-payments']);
+
+      // THEN the frozen synth of payments failed, naming the new broker, and the job fails for it
+      expect(verdict.status).toBe(1);
+      expect(verdict.stderr).toContain('plan-clusters: cluster-payments did not synthesize and diff cleanly');
+      expect(JSON.parse(readFileSync(join(results, 'cluster-payments', 'meta.json'), 'utf8'))).toEqual({ project: 'cluster-payments', artifact: 'plan-results-001', synthOutcome: 'failure', diffOutcome: 'skipped' });
+      expect(readFileSync(join(results, 'cluster-payments', 'synth.txt'), 'utf8')).toContain('401');
+      expect(JSON.parse(readFileSync(join(results, 'cluster-search', 'meta.json'), 'utf8'))).toMatchObject({ synthOutcome: 'success' });
+      // AND the comment job, from the results alone, comments on each cluster under its own project's marker
+      const gh = fakeGitHub([]);
+      const projects = JSON.parse(outputs['projects']!) as string[];
+      await postComments({ github: gh.github, context: gh.context, projects, resultsDir: results, logUrl: LOG_URL });
+      expect(gh.comments.map((c) => c.body.split('\n\n').slice(0, 3).join('\n'))).toEqual([
+        `<!-- kafka-privatelink:pull-request:cluster-payments -->\n## Cluster \`cluster-payments\`\nSynth (frozen lockfile): **failure** · cdktf diff: **skipped** · [job log](${LOG_URL})`,
+        `<!-- kafka-privatelink:pull-request:cluster-search -->\n## Cluster \`search\`\nSynth (frozen lockfile): **success** · cdktf diff: **skipped** · [job log](${LOG_URL})`,
+      ]);
+      expect(gh.comments[1]!.body).toContain('| 301 | apse1-az3 | 0 | 10003 |');
+      expect(gh.comments[1]!.body).toContain('None: every broker keeps its port.');
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  }, 300_000);
 });

@@ -72,7 +72,7 @@ export function unknownInvocations(command: string): string[] {
   const problems: string[] = [];
   for (const part of command.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
     const words = part.split(' ').filter(Boolean);
-    if (words[0] === 'bash' && words[1] !== undefined && !words[1].startsWith('-')) {
+    if ((words[0] === 'bash' || words[0] === 'node') && words[1] !== undefined && !words[1].startsWith('-')) {
       if (!existsSync(join(WORKSPACE_ROOT, words[1]))) problems.push(`${part}: script ${words[1]} does not exist`);
       continue;
     }
