@@ -1,10 +1,10 @@
-import partitions from './aws-partitions.json';
+import partitions from '@aws-sdk/util-endpoints/dist-cjs/lib/aws/partitions.json';
 
 /*
  * AWS's partitions (aws, aws-cn, aws-us-gov, the ISO partitions, …): their Regions and the DNS
- * domains of their service endpoints. aws-partitions.json is the AWS SDKs' partitions.json as
- * published (version 1.1, as in aws-sdk-go-v2 1.41.9 and botocore 1.43.11), copied verbatim: to
- * learn a newer Region, copy a newer one over it.
+ * domains of their service endpoints, from the partitions.json the AWS SDK for JavaScript ships
+ * (@aws-sdk/util-endpoints, pinned in package.json: a newer version is how a new Region is
+ * learnt; versions from 3.996.10 on no longer ship the file, and this import fails loudly there).
  */
 
 interface Partition {
