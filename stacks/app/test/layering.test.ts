@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 
 /** The rule ids and messages the real eslint, with eslint.config.mjs, reports for `code` as the file at `path`. */
@@ -34,4 +35,65 @@ describe('the layering lint rule', () => {
     const code = "import { ExposurePlan } from '@kafka-privatelink/plan';\nimport { ref } from '@kafka-privatelink/plumbing';\nimport { Lb } from '@cdktf/provider-aws/lib/lb';\nexport { ExposurePlan, Lb, ref };\n";
     expect(lint('stacks/provider/src/x.ts', code)).toEqual([]);
   }, 60_000);
+});
+
+/** The relative imports of every TypeScript file under `dir`, resolved to files. */
+function moduleGraph(dir: string): Map<string, string[]> {
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const source = readFileSync(join(dir, file), 'utf8');
+    const targets = [...source.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.{1,2}\/[^']+)';/gms)].map((m) => {
+      const base = join(dirname(file), m[1]!);
+      return [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(join(dir, candidate))) ?? base;
+    });
+    graph.set(file, targets);
+  }
+  return graph;
+}
+
+/** Each import cycle once, as `a.ts → b.ts → a.ts`. */
+function cycles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const found = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') {
+        const loop = stack.slice(stack.indexOf(next));
+        const first = loop.indexOf([...loop].sort()[0]!);
+        const rotated = [...loop.slice(first), ...loop.slice(0, first)];
+        found.add([...rotated, rotated[0]].join(' → '));
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return [...found].sort();
+}
+
+describe('the modules of every package', () => {
+  const sources = ['packages', 'stacks', 'tools'].flatMap((group) =>
+    readdirSync(join(REPO_ROOT, group), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(REPO_ROOT, group, d.name, 'src')))
+      .map((d) => `${group}/${d.name}/src`),
+  );
+
+  it('import each other without a cycle', () => {
+    expect(sources.length).toBeGreaterThan(10);
+    expect(sources.flatMap((dir) => cycles(moduleGraph(join(REPO_ROOT, dir))).map((cycle) => `${dir}: ${cycle}`))).toEqual([]);
+  });
+
+  it('fails on a cycle of three modules, naming it once', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts']],
+      ['c.ts', ['a.ts', 'd.ts']],
+      ['d.ts', []],
+    ]);
+    expect(cycles(graph)).toEqual(['a.ts → b.ts → c.ts → a.ts']);
+  });
 });

@@ -5,7 +5,8 @@ import { parseDocument } from 'yaml';
 import { CONSUMER_OUTPUTS } from '@kafka-privatelink/plan';
 import { BrokerFacts } from './ansible-output';
 import { copySpec, Exposure, readExposure, synth } from './exposure';
-import { classifyFailure, failureLine, FaultRow, faultsTable, healthCheckModel } from './fault-report';
+import { classifyFailure, failureLine, FaultRow, faultsTable } from './fault-report';
+import { healthCheckModel } from './health-check';
 import { SilentDrop, SilentDropReport } from './idle';
 import { KafkaCluster, kafkaLibs, SERVICE_SCRIPT } from './kafka-cluster';
 import { KcatMetadata, KcatOverrides } from './kcat';
@@ -15,7 +16,7 @@ import { mustRun, run, sleep, waitFor } from './shell';
 import { Supervisor } from './supervisor';
 import { BrokerKeystore, TestCa } from './tls';
 import { Client } from './topology';
-import { playbookFailure, prePrivateLinkSections, targetSections, Twin } from './verify';
+import { playbookFailure, prePrivateLinkSections, targetSections, Twin } from './twin';
 
 export interface FaultsOptions {
   readonly specPath: string;

@@ -1,4 +1,4 @@
-import { healthCheckModel } from './fault-report';
+import { healthCheckModel } from './health-check';
 import { Topology } from './topology';
 
 export interface HaproxyConfigProps {

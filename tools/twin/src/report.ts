@@ -6,6 +6,8 @@ export interface Check {
   readonly detail: string;
 }
 
+export const check = (name: string, passed: boolean, detail: string): Check => ({ name, passed, detail });
+
 /** A plain-text table with left-aligned columns. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
