@@ -64,6 +64,8 @@ export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string 
     kafka_privatelink_shard: broker.shard,
     kafka_privatelink_nlb_port: broker.port,
     kafka_privatelink_advertised_name: broker.zonalName,
+    kafka_privatelink_client_listener: client.name,
+    kafka_privatelink_client_protocol: client.securityProtocol,
     kafka_privatelink_bootstrap_servers: bootstrapServerOf(plan, broker),
     kafka_privatelink_client_tls_sans: clientTlsSubjectAltNames(plan, broker),
     kafka_privatelink_client_connections_max_idle_ms: plan.recommendedConnectionsMaxIdleMs,

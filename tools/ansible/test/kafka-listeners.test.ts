@@ -216,6 +216,21 @@ describe('the kafka-listeners role', () => {
     expect(run.stdout).toContain('inconsistent listener settings');
   });
 
+  it('fails when the declared client listener is not advertised under the zonal name and port, naming both', () => {
+    const run = runPlaybook(synth.inventory, join(synth.dir, 'bad'), synth.dir, { kafka_privatelink_nlb_port: 10009 });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout).toContain('the client listener CLIENT (PLAINTEXT) must be advertised as kafka-az1.grab:10009');
+  });
+
+  it('fails when the declared client protocol is not the one of listener.security.protocol.map, or not a Kafka protocol', () => {
+    const mismatch = runPlaybook(synth.inventory, join(synth.dir, 'bad'), synth.dir, { kafka_privatelink_client_protocol: 'SSL' });
+    expect(mismatch.status).not.toBe(0);
+    expect(mismatch.stdout).toContain('the client listener CLIENT (SSL) must be advertised as kafka-az1.grab:10001');
+    const unknown = runPlaybook(synth.inventory, join(synth.dir, 'bad'), synth.dir, { kafka_privatelink_client_protocol: 'TLS' });
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stdout).toMatch(/value of kafka_privatelink_client_protocol must be one of: PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL, got: TLS/);
+  });
+
   it('shows the change with --check --diff and leaves server.properties as it was', () => {
     const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'check');
     const run = runPlaybook(synth.inventory, brokersDir, synth.dir, {}, ['--check', '--diff']);
@@ -246,7 +261,7 @@ describe('the kafka-listeners role', () => {
       'inter.broker.listener.name': 'INTERNAL',
     };
     const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'tls');
-    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: ssl };
+    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: ssl, kafka_privatelink_client_protocol: 'SSL' };
     const without = runPlaybook(synth.inventory, brokersDir, synth.dir, vars);
     expect(without.status).not.toBe(0);
     expect(without.stdout).toContain('the client listener CLIENT uses SSL, so kafka_listeners_client_tls needs keystore_location, keystore_password, key_password, truststore_location');
@@ -266,7 +281,7 @@ describe('the kafka-listeners role', () => {
     };
     const tls = { keystore_location: '/etc/kafka/tls/broker.p12', keystore_password: 'k', key_password: 'k', truststore_location: '/etc/kafka/tls/ca.p12' };
     const brokersDir = provisionBrokers(synth, EXAMPLE.map((b) => b.id), 'sasl');
-    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: saslSsl, kafka_listeners_client_tls: tls };
+    const vars = { kafka_listeners_hosts: 'broker-101', kafka_listeners_restart: false, kafka_privatelink_server_properties: saslSsl, kafka_privatelink_client_protocol: 'SASL_SSL', kafka_listeners_client_tls: tls };
     const without = runPlaybook(synth.inventory, brokersDir, synth.dir, vars);
     expect(without.status).not.toBe(0);
     expect(without.stdout).toContain('the client listener CLIENT uses SASL_SSL, so kafka_listeners_client_sasl_mechanisms needs at least one of SCRAM-SHA-256, SCRAM-SHA-512');
