@@ -89,7 +89,7 @@ function clusterProject(specFile) {
   const { root, name, outdir } = clusterOf(specFile);
   const stacks = (action, ...flags) => ['node stacks/consumer/scripts/cdktf-stacks.mjs', action, ...flags, '--output', outdir].join(' ');
   // One side per configuration; without one, the provider and then the consumers.
-  const sides = (action) => ({
+  const sides = (/** @type {'diff' | 'apply'} */ action) => ({
     provider: { commands: [stacks(action, '--provider')] },
     consumers: { commands: [stacks(action)] },
     acceptance: { commands: [stacks(action, '--acceptance')] },

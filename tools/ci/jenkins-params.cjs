@@ -30,8 +30,6 @@ const CREDENTIAL_ID_ALLOWED = '1 to 64 letters, digits, ".", "_" and "-", the fi
 const LAYOUTS = ['apache', 'cp-ansible'];
 // Where synth writes the Ansible inventory in its output folder (packages/emitters, ARTIFACT_PATHS).
 const INVENTORY = 'ansible/inventory.yml';
-// Nothing that a shell or a path would read differently: one spec's path, as the pattern writes it.
-const SPEC_CHARACTERS = /^[A-Za-z0-9._/-]+$/;
 
 class ParameterError extends Error {
   /** @param {string} name @param {string} value @param {string} allowed */
@@ -40,7 +38,8 @@ class ParameterError extends Error {
   }
 }
 
-const SPEC_ALLOWED = `empty for the example (${EXAMPLE_SPEC}), or specs ${CLUSTER_SPECS} (the cluster's folder name in [a-z0-9-]) that the workspace holds, separated by commas or whitespace`;
+// Nothing that a shell would read differently passes: only these characters, commas and whitespace.
+const SPEC_ALLOWED = `allowed: empty for the example (${EXAMPLE_SPEC}), or specs ${CLUSTER_SPECS} (the cluster's folder name in [a-z0-9-]) that the workspace holds, separated by commas or whitespace`;
 
 /**
  * One entry of KAFKA_PRIVATELINK_SPEC → the spec file, as the Nx plugin names its project.
@@ -48,9 +47,8 @@ const SPEC_ALLOWED = `empty for the example (${EXAMPLE_SPEC}), or specs ${CLUSTE
  */
 function clusterSpec(entry, workspace) {
   const refuse = (/** @type {string} */ why) => {
-    throw new ParameterError('KAFKA_PRIVATELINK_SPEC', entry, `${why}; allowed: ${SPEC_ALLOWED}`);
+    throw new ParameterError('KAFKA_PRIVATELINK_SPEC', entry, `${why}; ${SPEC_ALLOWED}`);
   };
-  if (!SPEC_CHARACTERS.test(entry)) refuse('a spec path has only letters, digits, ".", "_", "-" and "/"');
   if (entry.startsWith('/')) refuse('an absolute path');
   if (entry.split('/').includes('..')) refuse('a path with ".."');
   if (entry === EXAMPLE_SPEC) refuse('the example is the empty value');
@@ -136,6 +134,10 @@ function lanes(clusters, bound) {
  */
 function checkParameters(env, workspace = WORKSPACE) {
   const value = (/** @type {string} */ name) => env[name] ?? '';
+  const bad = /[^A-Za-z0-9._/,\s-]/.exec(value('KAFKA_PRIVATELINK_SPEC'));
+  if (bad) {
+    throw new ParameterError('KAFKA_PRIVATELINK_SPEC', value('KAFKA_PRIVATELINK_SPEC'), `${JSON.stringify(bad[0])} is not in a spec path (letters, digits, ".", "_", "-", "/"); ${SPEC_ALLOWED}`);
+  }
   const entries = value('KAFKA_PRIVATELINK_SPEC')
     .split(/[\s,]+/)
     .filter((entry) => entry !== '');
