@@ -156,6 +156,13 @@ describe('Jenkinsfile', () => {
     ]);
   });
 
+  it('hands values to a shell step only through the environment, never interpolated by Groovy into its script', () => {
+    // a single-quoted Groovy string is literal; a double-quoted one would splice ${…} into the script
+    const quotes = [...source.matchAll(/(?<![\w.$/-])sh\s*(?:\(\s*script:\s*)?('''|"""|'|")/g)].map((m) => m[1]!);
+    expect(quotes.length).toBe(jenkinsfile.stages.flatMap((s) => s.steps).length);
+    expect(quotes.filter((quote) => quote.startsWith('"'))).toEqual([]);
+  });
+
   it('applies only saved plans, never deploying without one', () => {
     expect([...commands, ...commandsOf(several)].filter((c) => /--auto-approve|:deploy\b/.test(c))).toEqual([]);
   });
