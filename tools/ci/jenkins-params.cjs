@@ -8,7 +8,7 @@
 // KAFKA_PRIVATELINK_SPEC: empty for the example (examples/coban.yaml, the `provider` and `consumer`
 //   projects), or cluster specs separated by commas and/or whitespace, each a spec the Nx plugin
 //   makes a project of (stacks/app/nx-plugin.js: clusters/<name>/cluster.yaml, <name> in
-//   [a-z0-9-]), a regular file inside the workspace, each named once.
+//   [a-z0-9-]), a regular file inside the workspace that git does not ignore, each named once.
 // MAX_PARALLEL_CLUSTERS: how many clusters deploy at once, 1 to 16 (digits only).
 // AWS_CREDENTIALS, BROKERS_SSH_CREDENTIALS, BROKERS_KNOWN_HOSTS: Jenkins credential ids, 1 to 64
 //   letters, digits, `.`, `_` and `-`, the first a letter or digit.
@@ -18,6 +18,7 @@
 // MAX_PARALLEL_CLUSTERS lanes; each cluster with the Nx project that synthesizes it and the
 // targets of each side (see clusterLane). Exit status: 0 all good, 2 a parameter is bad
 // (one line on stderr naming it, its value and what is allowed; nothing on stdout).
+const { spawnSync } = require('node:child_process');
 const { lstatSync, realpathSync, statSync } = require('node:fs');
 const { join, resolve, sep } = require('node:path');
 const { CLUSTER_FOLDER, CLUSTER_SPECS, clusterOf } = require('../../stacks/app/nx-plugin.js');
@@ -66,6 +67,8 @@ function clusterSpec(entry, workspace) {
   const real = realpathSync(file);
   if (!real.startsWith(root + sep)) refuse(`a link out of the workspace (to ${real})`);
   if (!statSync(real).isFile()) refuse('not a file');
+  // Nx makes no project of a file git ignores (status 0); 1 is "not ignored", 128 "not a git checkout".
+  if (spawnSync('git', ['check-ignore', '--quiet', '--', entry], { cwd: workspace }).status === 0) refuse('ignored by git, so Nx makes no project of it');
   return entry;
 }
 

@@ -80,6 +80,11 @@ describe('the Jenkins parameter check (tools/ci/jenkins-params.cjs, run for real
     // a link that stays inside the workspace
     mkdirSync(join(workspace, 'clusters', 'alias'));
     symlinkSync('../payments/cluster.yaml', join(workspace, 'clusters', 'alias', 'cluster.yaml'));
+    // a spec git ignores, which Nx makes no project of
+    mkdirSync(join(workspace, 'clusters', 'ignored'));
+    writeFileSync(join(workspace, 'clusters', 'ignored', 'cluster.yaml'), spec);
+    writeFileSync(join(workspace, '.gitignore'), 'clusters/ignored/\n');
+    expect(spawnSync('git', ['init', '--quiet'], { cwd: workspace }).status).toBe(0);
   });
   afterAll(() => {
     rmSync(workspace, { recursive: true, force: true });
@@ -140,7 +145,7 @@ describe('the Jenkins parameter check (tools/ci/jenkins-params.cjs, run for real
     );
   });
 
-  it('refuses a file that is not a cluster spec, a spec that is not there, a folder and the example by name', () => {
+  it('refuses a file that is not a cluster spec, a spec that is not there or git ignores, a folder and the example by name', () => {
     expect(refusal({ KAFKA_PRIVATELINK_SPEC: 'package.json' })).toBe(`jenkins-params: KAFKA_PRIVATELINK_SPEC="package.json": not a spec clusters/*/cluster.yaml; ${SPEC_ALLOWED}`);
     expect(refusal({ KAFKA_PRIVATELINK_SPEC: 'clusters/payments/cluster.ports-lock.json' })).toBe(
       `jenkins-params: KAFKA_PRIVATELINK_SPEC="clusters/payments/cluster.ports-lock.json": not a spec clusters/*/cluster.yaml; ${SPEC_ALLOWED}`,
@@ -149,6 +154,9 @@ describe('the Jenkins parameter check (tools/ci/jenkins-params.cjs, run for real
       `jenkins-params: KAFKA_PRIVATELINK_SPEC="clusters/nowhere/cluster.yaml": no such file in the workspace; ${SPEC_ALLOWED}`,
     );
     expect(refusal({ KAFKA_PRIVATELINK_SPEC: 'clusters/folder/cluster.yaml' })).toBe(`jenkins-params: KAFKA_PRIVATELINK_SPEC="clusters/folder/cluster.yaml": not a file; ${SPEC_ALLOWED}`);
+    expect(refusal({ KAFKA_PRIVATELINK_SPEC: 'clusters/ignored/cluster.yaml' })).toBe(
+      `jenkins-params: KAFKA_PRIVATELINK_SPEC="clusters/ignored/cluster.yaml": ignored by git, so Nx makes no project of it; ${SPEC_ALLOWED}`,
+    );
     expect(refusal({ KAFKA_PRIVATELINK_SPEC: 'examples/coban.yaml' })).toBe(
       `jenkins-params: KAFKA_PRIVATELINK_SPEC="examples/coban.yaml": the example is the empty value; ${SPEC_ALLOWED}`,
     );
