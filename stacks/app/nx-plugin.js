@@ -3,7 +3,9 @@
 //
 // Projects: every cluster spec `clusters/<name>/cluster.yaml` (its lockfile
 // `cluster.ports-lock.json` beside it) is its own Nx project, `cluster-<name>`, with `synth`,
-// `diff`, `deploy` and `scan` and its own output folder `clusters/<name>/cdktf.out`. Nx then sees
+// `diff`, `apply`, `deploy` and `scan` and its own output folder `clusters/<name>/cdktf.out`.
+// `diff` and `apply` take the configurations `provider`, `consumers` and `acceptance`, one side
+// each, so that a pipeline plans, approves and applies the sides in turn. Nx then sees
 // a change to one spec or lockfile as a change to that cluster only, and a change to the shared
 // code (the app and what it builds on) as a change to every cluster. The app's own `synth` (the
 // spec KAFKA_PRIVATELINK_SPEC selects, into cdktf.out) is made here too, by the same function, so
@@ -15,8 +17,10 @@
 const { basename, dirname } = require('node:path');
 const { formatAllocations, uncommittedAllocations } = require('./lockfile-summary');
 
-// The cluster specs, and the app's package.json for the app's own synth.
-const PROJECT_FILES = '{clusters/*/cluster.yaml,stacks/app/package.json}';
+// The cluster specs, and the app's package.json for the app's own synth. tools/ci/jenkins-params.cjs
+// accepts exactly the specs that this pattern and clusterOf make projects of.
+const CLUSTER_SPECS = 'clusters/*/cluster.yaml';
+const PROJECT_FILES = `{${CLUSTER_SPECS},stacks/app/package.json}`;
 const APP_PACKAGE = 'stacks/app/package.json';
 
 // What synth writes into its output folder, and nothing else: a stack's `.terraform/`,
@@ -65,8 +69,11 @@ function synthTarget({ outdir, specFile, dependsOn }) {
   };
 }
 
-/** @param {string} specFile e.g. clusters/payments/cluster.yaml */
-function clusterProject(specFile) {
+/**
+ * The project a spec that CLUSTER_SPECS matches makes: its folder, Nx project name and output.
+ * @param {string} specFile e.g. clusters/payments/cluster.yaml
+ */
+function clusterOf(specFile) {
   const root = dirname(specFile);
   const folder = basename(root);
   if (!CLUSTER_FOLDER.test(folder)) {
@@ -74,11 +81,22 @@ function clusterProject(specFile) {
       `${specFile}: the folder name of a cluster must be lower-case letters, digits and hyphens, neither first nor last a hyphen ([a-z0-9-]); got ${JSON.stringify(folder)}: rename the folder`,
     );
   }
-  const outdir = `${root}/cdktf.out`;
+  return { root, folder, name: `cluster-${folder}`, outdir: `${root}/cdktf.out` };
+}
+
+/** @param {string} specFile e.g. clusters/payments/cluster.yaml */
+function clusterProject(specFile) {
+  const { root, name, outdir } = clusterOf(specFile);
   const stacks = (action, ...flags) => ['node stacks/consumer/scripts/cdktf-stacks.mjs', action, ...flags, '--output', outdir].join(' ');
+  // One side per configuration; without one, the provider and then the consumers.
+  const sides = (/** @type {'diff' | 'apply'} */ action) => ({
+    provider: { commands: [stacks(action, '--provider')] },
+    consumers: { commands: [stacks(action)] },
+    acceptance: { commands: [stacks(action, '--acceptance')] },
+  });
   return {
     root,
-    name: `cluster-${folder}`,
+    name,
     // The shared code: a change to the app or anything it builds on affects every cluster.
     implicitDependencies: ['app'],
     targets: {
@@ -87,8 +105,16 @@ function clusterProject(specFile) {
       diff: {
         executor: 'nx:run-commands',
         options: { commands: [stacks('diff', '--provider'), stacks('diff')], parallel: false, cwd: '{workspaceRoot}' },
+        configurations: sides('diff'),
         cache: false,
         dependsOn: ['synth'],
+      },
+      // Exactly the plans the last diff saved: no synth first, which could change what was reviewed.
+      apply: {
+        executor: 'nx:run-commands',
+        options: { commands: [stacks('apply', '--provider'), stacks('apply')], parallel: false, cwd: '{workspaceRoot}' },
+        configurations: sides('apply'),
+        cache: false,
       },
       deploy: {
         executor: 'nx:run-commands',
@@ -131,4 +157,4 @@ async function postTasksExecution(_options, context) {
   if (synthRan) process.stdout.write(formatAllocations(uncommittedAllocations(context.workspaceRoot)));
 }
 
-module.exports = { name: 'kafka-privatelink', createNodesV2, postTasksExecution };
+module.exports = { name: 'kafka-privatelink', createNodesV2, postTasksExecution, CLUSTER_SPECS, CLUSTER_FOLDER, clusterOf };

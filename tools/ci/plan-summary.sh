@@ -4,6 +4,8 @@
 #
 #   tools/ci/plan-summary.sh <name> <stack folder>...
 #
+# <name>: [a-z0-9-] parts separated by single dots, e.g. provider or cluster-payments.provider.
+#
 # Writes plans/<name>.txt (each stack's whole plan, from `terraform show`) and
 # plans/<name>.summary.txt (per stack, one line per resource change and Terraform's counts).
 # Exit status: 0 written, 1 terraform could not read a plan, 2 wrong arguments or no saved plan.
@@ -14,6 +16,11 @@ if [ "$#" -lt 2 ]; then
 fi
 name="$1"
 shift
+# The name is a file name in plans/, never a path elsewhere.
+if ! [[ "$name" =~ ^[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)*$ ]]; then
+  echo "plan-summary: name ${name@Q} must be lower-case letters, digits and hyphens, in parts separated by single dots (e.g. cluster-payments.provider)" >&2
+  exit 2
+fi
 mkdir -p plans
 : >"plans/$name.txt"
 : >"plans/$name.summary.txt"

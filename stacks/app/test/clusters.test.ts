@@ -50,15 +50,28 @@ describe('many clusters in one repository, through real nx runs in a fixture rep
   });
   afterEach(() => git(workspace, 'checkout', '--quiet', '--', '.'));
 
-  it('infers one project per cluster spec, each with synth, diff, deploy and scan', async () => {
+  it('infers one project per cluster spec, each with synth, diff, apply, deploy and scan', async () => {
     const run = await runNx(['show', 'project', 'cluster-payments', '--json'], workspace);
     expect(run.exitCode).toBe(0);
-    const project = JSON.parse(run.output.slice(run.output.indexOf('{'))) as { root: string; targets: Record<string, { cache?: boolean }> };
+    const project = JSON.parse(run.output.slice(run.output.indexOf('{'))) as {
+      root: string;
+      targets: Record<string, { cache?: boolean; dependsOn?: unknown[]; configurations?: Record<string, { commands: string[] }> }>;
+    };
     expect(project.root).toBe('clusters/payments');
-    expect(Object.keys(project.targets).sort()).toEqual(['deploy', 'diff', 'scan', 'synth']);
+    expect(Object.keys(project.targets).sort()).toEqual(['apply', 'deploy', 'diff', 'scan', 'synth']);
     expect(project.targets['synth'].cache).toBe(true);
     expect(project.targets['diff'].cache).toBe(false);
+    expect(project.targets['apply'].cache).toBe(false);
     expect(project.targets['deploy'].cache).toBe(false);
+    // one side at a time, as the Jenkinsfile plans, approves and applies them; apply never re-synthesizes
+    for (const action of ['diff', 'apply']) {
+      expect(project.targets[action].configurations).toEqual({
+        provider: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --provider --output clusters/payments/cdktf.out`] },
+        consumers: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --output clusters/payments/cdktf.out`] },
+        acceptance: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --acceptance --output clusters/payments/cdktf.out`] },
+      });
+    }
+    expect(project.targets['apply'].dependsOn ?? []).toEqual([]);
   }, 60_000);
 
   it('sees a change to one spec as a change to that cluster only', async () => {

@@ -70,10 +70,17 @@ export function assertBalanced(tokens: readonly Token[]): void {
   if (open.length > 0) throw new Error(`Jenkinsfile line ${open[open.length - 1].line}: ${open[open.length - 1].text} is never closed`);
 }
 
+export interface ShStep {
+  readonly script: string;
+  /** The calls and blocks the step is inside, outermost first, from the stage's own block on: e.g. steps, script, withEnv, stage, withCredentials. */
+  readonly within: readonly string[];
+}
+
 export interface Stage {
   readonly name: string;
-  /** Shell scripts of the stage's `sh` steps, in order. */
+  /** Shell scripts of the stage's `sh` steps, in order, nested stages' included. */
   readonly sh: readonly string[];
+  readonly steps: readonly ShStep[];
 }
 
 export interface Jenkinsfile {
@@ -132,10 +139,37 @@ function readStages(body: readonly Token[]): Stage[] {
     if (body[k].text !== 'stage' || body[k + 1]?.text !== '(' || body[k + 2]?.kind !== 'string') continue;
     const open = body.findIndex((t, j) => j > k && t.text === '{');
     const end = blockEnd(body, open);
-    const inner = body.slice(open, end);
-    const sh = inner.flatMap((t, j) => (t.text === 'sh' && inner[j + 1]?.kind === 'string' ? [inner[j + 1].text] : []));
-    stages.push({ name: body[k + 2].text, sh });
+    const steps = shSteps(body.slice(open + 1, end - 1));
+    stages.push({ name: body[k + 2].text, sh: steps.map((s) => s.script), steps });
     k = end - 1;
   }
   return stages;
+}
+
+/**
+ * `sh '…'` and `sh(script: '…', …)` steps with the names of the calls around them: a `(` or `{`
+ * right after a word, or a `{` right after the `)` of a call, is named by that word.
+ */
+function shSteps(tokens: readonly Token[]): ShStep[] {
+  const steps: ShStep[] = [];
+  const open: string[] = [];
+  let closed = '';
+  for (let j = 0; j < tokens.length; j++) {
+    const t = tokens[j];
+    const previous = tokens[j - 1];
+    if (t.kind === 'word' && t.text === 'sh') {
+      const script =
+        tokens[j + 1]?.kind === 'string'
+          ? tokens[j + 1]
+          : tokens[j + 1]?.text === '(' && tokens[j + 2]?.text === 'script' && tokens[j + 3]?.text === ':' && tokens[j + 4]?.kind === 'string'
+            ? tokens[j + 4]
+            : undefined;
+      if (script) steps.push({ script: script.text, within: open.filter((name) => name !== '') });
+    }
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(' || t.text === '[') open.push(t.text === '(' && previous?.kind === 'word' ? previous.text : '');
+    else if (t.text === '{') open.push(previous?.kind === 'word' ? previous.text : previous?.text === ')' ? closed : '');
+    else if (t.text === ')' || t.text === ']' || t.text === '}') closed = open.pop() ?? '';
+  }
+  return steps;
 }

@@ -16,17 +16,19 @@ export const rootScripts = (): ReadonlySet<string> => new Set(Object.keys(readPa
 
 /** Target name → its configuration names. */
 type Targets = ReadonlyMap<string, ReadonlySet<string>>;
-let projectsCache: ReadonlyMap<string, Targets> | undefined;
+const projectsCache = new Map<string, ReadonlyMap<string, Targets>>();
 
 /**
- * Nx projects of the workspace with their targets and configurations, as real `nx graph` sees
- * them: package.json's `nx.targets`, the scripts, and the projects the local plugin infers.
+ * Nx projects of the workspace (or of another one at `root`, e.g. a scratch copy with clusters)
+ * with their targets and configurations, as real `nx graph` sees them: package.json's
+ * `nx.targets`, the scripts, and the projects the local plugin infers.
  */
-export function nxProjects(): ReadonlyMap<string, Targets> {
-  if (projectsCache) return projectsCache;
+export function nxProjects(root: string = WORKSPACE_ROOT): ReadonlyMap<string, Targets> {
+  const cached = projectsCache.get(root);
+  if (cached) return cached;
   const file = join(mkdtempSync(join(tmpdir(), 'kpl-graph-')), 'graph.json');
   const run = spawnSync('npx', ['nx', 'graph', `--file=${file}`], {
-    cwd: WORKSPACE_ROOT,
+    cwd: root,
     env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' },
     encoding: 'utf8',
   });
@@ -34,13 +36,14 @@ export function nxProjects(): ReadonlyMap<string, Targets> {
   const graph = JSON.parse(readFileSync(file, 'utf8')) as {
     graph: { nodes: Record<string, { data: { targets?: Record<string, { configurations?: Record<string, unknown> }> } }> };
   };
-  projectsCache = new Map(
+  const projects: ReadonlyMap<string, Targets> = new Map(
     Object.entries(graph.graph.nodes).map(([name, node]) => [
       name,
       new Map(Object.entries(node.data.targets ?? {}).map(([target, config]) => [target, new Set(Object.keys(config.configurations ?? {}))])),
     ]),
   );
-  return projectsCache;
+  projectsCache.set(root, projects);
+  return projects;
 }
 
 /** Shell lines with `\` continuations joined and comments dropped. */
@@ -68,12 +71,22 @@ function targetsOf(args: string[]): string[] {
  * project or target that the workspace does not have. Other commands are not judged here.
  */
 export function unknownInvocations(command: string): string[] {
-  const projects = nxProjects();
+  return invocationProblems(command, WORKSPACE_ROOT);
+}
+
+/** unknownInvocations in another workspace, e.g. a scratch copy with cluster specs. */
+export const unknownInvocationsIn =
+  (root: string) =>
+  (command: string): string[] =>
+    invocationProblems(command, root);
+
+function invocationProblems(command: string, root: string): string[] {
+  const projects = nxProjects(root);
   const problems: string[] = [];
   for (const part of command.split(/\s*(?:&&|\|\||;|\|)\s*/)) {
     const words = part.split(' ').filter(Boolean);
     if ((words[0] === 'bash' || words[0] === 'node') && words[1] !== undefined && !words[1].startsWith('-')) {
-      if (!existsSync(join(WORKSPACE_ROOT, words[1]))) problems.push(`${part}: script ${words[1]} does not exist`);
+      if (!existsSync(join(root, words[1]))) problems.push(`${part}: script ${words[1]} does not exist`);
       continue;
     }
     if (words[0] === 'npm') {
