@@ -49,7 +49,7 @@ export const CP_ANSIBLE_LISTENER_KEYS = { internal: 'internal', client: 'client'
 
 /**
  * Per-broker variables in three shapes: this product's own (`kafka_privatelink_*`, read by the
- * `kafka_listeners` role in tools/ansible), the shape of roles that take `kafka_listeners` &
+ * `kafka_listeners` role in ansible), the shape of roles that take `kafka_listeners` &
  * co., and Confluent cp-ansible's.
  */
 export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string {
@@ -101,7 +101,7 @@ export function ansibleHostVars(plan: ExposurePlan, broker: BrokerPlan): string 
   return [
     header([
       `Broker ${broker.id} of Kafka cluster ${plan.cluster}, written by synth from its cluster spec.`,
-      'Change the spec and synth again; do not edit. Variables: tools/ansible/README.md.',
+      'Change the spec and synth again; do not edit. Variables: ansible/README.md.',
     ]),
     '',
     header(['kafka-privatelink: facts about this broker and its listener section of server.properties.']),

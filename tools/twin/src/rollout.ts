@@ -7,7 +7,7 @@ import { KcatMetadata } from './kcat';
 import { run, RunResult, sleep, waitFor } from './shell';
 import { Supervisor } from './supervisor';
 
-export const PLAYBOOK = join(REPO_ROOT, 'tools', 'ansible', 'kafka-listeners.yml');
+export const PLAYBOOK = join(REPO_ROOT, 'ansible', 'kafka-listeners.yml');
 
 /** Per host, from the PLAY RECAP of ansible-playbook. */
 export interface RecapLine {

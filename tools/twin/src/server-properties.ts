@@ -77,7 +77,7 @@ export function serverProperties(listenerSection: string, node: NodeSettings): s
   const missing = LISTENER_KEYS.filter((key) => !rendered.has(key));
   if (missing.length > 0) throw new Error(`broker ${node.nodeId}: the rendered listener section lacks ${missing.join(', ')}`);
   return [
-    '# Listener section (tools/ansible, the kafka_listeners role, sets these keys):',
+    '# Listener section (ansible, the kafka_listeners role, sets these keys):',
     listenerSection.trimEnd(),
     '',
     '# Node, quorum and test-sized settings of the twin:',

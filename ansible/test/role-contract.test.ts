@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { synthExample } from './synth';
-import { WORKSPACE_ROOT } from './workspace';
 
-const ROLE = join(WORKSPACE_ROOT, 'tools', 'ansible', 'roles', 'kafka_listeners');
+const ROLE = join(REPO_ROOT, 'ansible', 'roles', 'kafka_listeners');
 const VARIABLE = /\b(kafka_(?:privatelink|listeners)_\w+)\b/g;
 
 interface Option {

@@ -7,7 +7,7 @@ import { synthesize } from '@kafka-privatelink/app';
 import { generateSpec, runNx } from '@kafka-privatelink/bench';
 import { ARTIFACT_PATHS } from '@kafka-privatelink/emitters';
 import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
-import { synthExample } from './synth';
+import { synthExample } from '../../../ansible/test/synth';
 import { WORKSPACE_ROOT } from './workspace';
 import { scratchWorkspace } from '../../../stacks/app/test/scratch-workspace';
 

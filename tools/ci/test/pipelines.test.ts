@@ -127,7 +127,7 @@ describe('Jenkinsfile', () => {
       'npx nx run consumer:diff:acceptance',
       'bash tools/ci/plan-summary.sh acceptance cdktf.out/stacks/acceptance',
       'npx nx run consumer:apply:acceptance',
-      'ansible-playbook -i cdktf.out/ansible/inventory.yml tools/ansible/kafka-listeners.yml',
+      'ansible-playbook -i cdktf.out/ansible/inventory.yml ansible/kafka-listeners.yml',
     ]);
     expect(commands[3]).toBe('npx nx run-many -t synth --projects=app');
     const gates = ['Plan ${side.side}', 'Approve ${side.side}', 'Apply ${side.side}', 'Configure broker listeners'].map((name) => source.indexOf(`stage("\${cluster.cluster}: ${name}")`));
@@ -152,7 +152,7 @@ describe('Jenkinsfile', () => {
       'npx nx run cluster-payments:diff:acceptance',
       'bash tools/ci/plan-summary.sh cluster-payments.acceptance clusters/payments/cdktf.out/stacks/acceptance',
       'npx nx run cluster-payments:apply:acceptance',
-      expect.stringMatching(/^ansible-playbook -i clusters\/payments\/cdktf\.out\/ansible\/inventory\.yml tools\/ansible\/kafka-listeners\.yml /),
+      expect.stringMatching(/^ansible-playbook -i clusters\/payments\/cdktf\.out\/ansible\/inventory\.yml ansible\/kafka-listeners\.yml /),
     ]);
   });
 
@@ -203,7 +203,7 @@ describe('Jenkinsfile', () => {
     }
   }, 180_000);
 
-  it('runs the playbook of tools/ansible with the inventory synth writes for that cluster', () => {
+  it('runs the playbook of ansible with the inventory synth writes for that cluster', () => {
     for (const plan of [example, several]) {
       for (const cluster of plan.lanes.flat()) {
         const output = cluster.cluster === 'example' ? 'cdktf.out' : `clusters/${cluster.cluster}/cdktf.out`;
@@ -225,7 +225,7 @@ describe('Jenkinsfile', () => {
 
   it('sets only variables the role declares in its argument specs', () => {
     const declared = Object.keys(
-      (parse(read('tools/ansible/roles/kafka_listeners/meta/argument_specs.yml')) as { argument_specs: { main: { options: Record<string, unknown> } } }).argument_specs.main.options,
+      (parse(read('ansible/roles/kafka_listeners/meta/argument_specs.yml')) as { argument_specs: { main: { options: Record<string, unknown> } } }).argument_specs.main.options,
     );
     const set = commands.flatMap((c) => [...c.matchAll(/(?:^| )-e (\w+)=/g)].map((m) => m[1]!));
     expect(set.length).toBeGreaterThan(0);
@@ -234,7 +234,7 @@ describe('Jenkinsfile', () => {
 
   it('offers as KAFKA_LAYOUT exactly the layouts the parameter check accepts and the role declares', () => {
     const offered = /choice\(name: 'KAFKA_LAYOUT', choices: \[([^\]]*)\]/.exec(source)![1]!.split(',').map((c) => c.trim().replace(/'/g, ''));
-    const role = parse(read('tools/ansible/roles/kafka_listeners/meta/argument_specs.yml')) as { argument_specs: { main: { options: { kafka_listeners_layout: { choices: string[] } } } } };
+    const role = parse(read('ansible/roles/kafka_listeners/meta/argument_specs.yml')) as { argument_specs: { main: { options: { kafka_listeners_layout: { choices: string[] } } } } };
     expect(offered).toEqual(role.argument_specs.main.options.kafka_listeners_layout.choices);
     expect(offered).toEqual(LAYOUTS);
   });
@@ -245,7 +245,7 @@ describe('Jenkinsfile', () => {
   });
 
   it('rolls the brokers one at a time and stops at the first that fails', () => {
-    const [check, play] = parse(read('tools/ansible/kafka-listeners.yml')) as { serial?: number; max_fail_percentage?: number; any_errors_fatal?: boolean }[];
+    const [check, play] = parse(read('ansible/kafka-listeners.yml')) as { serial?: number; max_fail_percentage?: number; any_errors_fatal?: boolean }[];
     expect(check).toMatchObject({ any_errors_fatal: true });
     expect(play).toMatchObject({ serial: 1, max_fail_percentage: 0 });
     expect(commands.filter((c) => c.startsWith('ansible-playbook ')).join(' ')).not.toMatch(/ (-f|--forks)\b|serial/);
