@@ -67,8 +67,9 @@ function readLockfile(path) {
 const { lockfile, registry } = parseArgs(process.argv.slice(2));
 const allowed = registry === undefined ? 'a file: tarball' : `a file: tarball or ${registry}`;
 const scoped = Object.entries(readLockfile(lockfile)).filter(([key, entry]) => {
-  const installedAs = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  return key !== '' && (installedAs.startsWith(SCOPE) || String(entry.name ?? '').startsWith(SCOPE));
+  // Keys are install paths (node_modules/a/node_modules/@kafka-privatelink/plan); an alias keeps the real name in "name".
+  const installedAs = key.split('node_modules/').pop();
+  return key.includes('node_modules/') && (installedAs.startsWith(SCOPE) || String(entry.name ?? '').startsWith(SCOPE));
 });
 if (scoped.length === 0) fail([`"${lockfile}" holds no ${SCOPE}* package: is it the lockfile of the app that installs the constructs?`]);
 
