@@ -187,6 +187,21 @@ describe('the constructs from outside the workspace', () => {
     expect(existsSync(join(app, 'package-lock.json'))).toBe(false);
   }, 600_000);
 
+  it('GIVEN an app without the pin WHEN a tarball is missing from its dependencies THEN npm turns to the default registry for it', async () => {
+    // GIVEN an app as the install was first documented: the tarballs as file: dependencies, plumbing left out, no .npmrc
+    const app = teamApp('app-unpinned', Object.fromEntries(Object.entries(everyTarball()).filter(([name]) => name !== `${SCOPE}plumbing`)));
+    rmSync(join(app, '.npmrc'));
+    const defaultRegistry = (await run('npm', ['config', 'get', 'registry'], app)).trim();
+
+    // WHEN it installs offline, so that the request npm means to make stays on this machine
+    const result = await spawnAsync('npm', [...INSTALL, '--offline'], app);
+
+    // THEN npm would have asked the default registry for the missing package, the trap the pin closes
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`npm error request to ${defaultRegistry.replace(/\/?$/, '/')}@kafka-privatelink%2fplumbing failed`);
+    expect(registry.requests).toEqual([]);
+  }, 600_000);
+
   it('install from the private registry the tarballs were published to, with only the construct in the dependencies', async () => {
     // GIVEN the six tarballs published to the team's registry
     const publisher = join(root, 'publisher');
