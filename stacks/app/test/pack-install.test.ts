@@ -152,6 +152,10 @@ describe('the constructs from outside the workspace', () => {
     expect(await run(process.execPath, [CHECK_LOCKFILE, 'package-lock.json'], app)).toBe(
       'check-lockfile: 6 @kafka-privatelink/* packages in package-lock.json, each from a file: tarball\n',
     );
+    // and CI's `npm ci` from that lockfile installs the same, offline too, asking no registry
+    await run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
+    expect(existsSync(join(app, 'node_modules', '@kafka-privatelink', 'plumbing', 'index.js'))).toBe(true);
+    expect(registry.requests).toEqual([]);
   }, 600_000);
 
   it('GIVEN every tarball as a dependency WHEN npm installs online THEN it asks about names of the scope, of the pinned registry only', async () => {
