@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLE_SPEC_PATH, REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { runApp, tree } from './run-app';
@@ -32,6 +32,42 @@ describe('the example synthesizes to the shipped bytes', () => {
       expect(tree(out)).toEqual(tree(join(GOLDEN, 'coban')));
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('a spec that uses every feature synthesizes to its golden bytes', () => {
+  // SASL_SSL, IP targets, two shards, a cross-region consumer, the PrivateLink filtering, roles
+  // to assume, an existing zone, an S3 backend: a change anywhere in the stacks shows here.
+  const SPEC = join(GOLDEN, 'everything.yaml');
+  const LOCK = join(GOLDEN, 'everything.ports-lock.json');
+
+  it('writes exactly the golden files, byte for byte, with its committed lockfile frozen', () => {
+    const dir = mkdtempSync(join(REPO_ROOT, '.golden-out-'));
+    try {
+      copyFileSync(SPEC, join(dir, 'everything.yaml'));
+      const update = process.env['UPDATE_GOLDEN'] === '1';
+      const out = join(dir, 'out');
+      // a new feature spec gets its lockfile from a first synth; the golden is the frozen one
+      if (update && !existsSync(LOCK)) expect(runApp(join(dir, 'everything.yaml'), join(dir, 'first'), {}).status).toBe(0);
+      else copyFileSync(LOCK, join(dir, 'everything.ports-lock.json'));
+      const result = runApp(join(dir, 'everything.yaml'), out, { KAFKA_PRIVATELINK_FROZEN_LOCKFILE: 'true' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      if (update) {
+        copyFileSync(join(dir, 'everything.ports-lock.json'), LOCK);
+        rmSync(join(GOLDEN, 'everything'), { recursive: true, force: true });
+        cpSync(out, join(GOLDEN, 'everything'), { recursive: true });
+        writeFileSync(join(GOLDEN, 'everything.stdout'), result.stdout);
+      }
+      expect(result.stdout).toBe(readFileSync(join(GOLDEN, 'everything.stdout'), 'utf8'));
+      expect(tree(out)).toEqual(tree(join(GOLDEN, 'everything')));
+      const stacks = Object.keys(tree(out)).filter((f) => f.endsWith('cdk.tf.json'));
+      expect(stacks.sort()).toEqual(['stacks/acceptance/cdk.tf.json', 'stacks/consumer-analytics/cdk.tf.json', 'stacks/consumer-payments/cdk.tf.json', 'stacks/provider/cdk.tf.json']);
+      const provider = JSON.parse(readFileSync(join(out, 'stacks', 'provider', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, unknown>> };
+      expect(Object.keys(provider.resource['aws_lb']!).sort()).toEqual(['nlb_s0', 'nlb_s1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
