@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { allocatePorts, BrokerRequest, HistoricalPort, PortLock, PortPolicy } from './index';
+import { allocatePorts, BrokerRequest, HistoricalPort, PortLock, PortPolicy } from '../src/index';
 
 const policy: PortPolicy = { bootstrapPort: 10000, firstBrokerPort: 10001, lastBrokerPort: 19999, brokersPerShard: 49, maxShards: 1 };
 const brokers = (...ids: number[]): BrokerRequest[] => ids.map((id) => ({ id, listener: 'CLIENT' }));

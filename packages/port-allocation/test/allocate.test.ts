@@ -9,7 +9,7 @@ import {
   PortLock,
   PortPolicy,
   serializeLockfile,
-} from './index';
+} from '../src/index';
 
 const policy: PortPolicy = { bootstrapPort: 10000, firstBrokerPort: 10001, lastBrokerPort: 19999, brokersPerShard: 49, maxShards: 1 };
 const brokers = (...ids: number[]): BrokerRequest[] => ids.map((id) => ({ id, listener: 'CLIENT' }));

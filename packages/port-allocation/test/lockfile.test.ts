@@ -1,4 +1,4 @@
-import { allocatePorts, LockfileError, parseLockfile, PortPolicy, serializeLockfile } from './index';
+import { allocatePorts, LockfileError, parseLockfile, PortPolicy, serializeLockfile } from '../src/index';
 
 const policy: PortPolicy = { bootstrapPort: 10000, firstBrokerPort: 10001, lastBrokerPort: 10999, brokersPerShard: 49, maxShards: 1 };
 
