@@ -63,3 +63,28 @@ describe("the kafka_listeners role's inputs", () => {
     }
   }, 60_000);
 });
+
+describe('the health gates of the restart', () => {
+  interface Task {
+    readonly name?: string;
+    readonly until?: string;
+    readonly 'ansible.builtin.include_tasks'?: string;
+    readonly vars?: Record<string, string>;
+    readonly block?: Task[];
+  }
+  const restart = parse(readFileSync(join(ROLE, 'tasks', 'restart.yml'), 'utf8')) as Task[];
+  const tasks = restart.flatMap((t) => [t, ...(t.block ?? [])]);
+
+  it('are one task file, included once per gate with its name, command and condition', () => {
+    const gates = tasks.filter((t) => t['ansible.builtin.include_tasks'] === 'gate.yml');
+    expect(gates.map((g) => g.vars?.['gate_name'])).toEqual([
+      'gate before the restart: no under-replicated partitions',
+      'gate: broker registered again',
+      'gate: broker advertises the new endpoints',
+      'gate: no under-replicated partitions',
+      'gate: KRaft quorum healthy',
+    ]);
+    for (const gate of gates) expect(Object.keys(gate.vars ?? {})).toEqual(expect.arrayContaining(['gate_name', 'gate_argv', 'gate_holds']));
+    expect(tasks.filter((t) => t.until !== undefined)).toEqual([]);
+  });
+});
