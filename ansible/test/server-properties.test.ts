@@ -217,7 +217,7 @@ function writeCases(dir: string, synth: SynthOutput, cases: readonly Case[]): { 
   const hosts: Record<string, unknown> = {};
   const paths = cases.map((c, i) => {
     const host = `case-${i}`;
-    hosts[host] = { ...base, kafka_privatelink_server_properties: SERVER_PROPERTIES, kafka_listeners_client_tls: CLIENT_TLS };
+    hosts[host] = { ...base, kafka_privatelink_server_properties: SERVER_PROPERTIES, kafka_privatelink_client_protocol: 'SSL', kafka_listeners_client_tls: CLIENT_TLS };
     mkdirSync(join(brokersDir, host), { recursive: true });
     const path = join(brokersDir, host, 'server.properties');
     const real = c.linked ? join(brokersDir, host, 'config', 'server.properties') : path;
