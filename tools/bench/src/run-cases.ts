@@ -4,7 +4,7 @@ import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { stringify } from 'yaml';
 import { PeakRssMethod, RunResult, runMeasured } from './measure';
 import type { CaseResult } from './report';
-import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec } from './spec-generator';
+import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec, type SpecSize } from './spec-generator';
 import { summarize } from './stats';
 import { readSynthOutput, SynthOutput } from './synth-output';
 
@@ -73,12 +73,17 @@ export function caseSetups({ scratch, appArgv, floorScript, exampleSpec, command
     for (const brokers of BENCH_BROKER_COUNTS) {
       const dir = folder(`${brokers}x${consumers}`);
       const specPath = join(dir, 'bench.yaml');
-      const header = `# ${brokers} brokers, ${consumers} consumers: written by tools/bench for one bench run.\n`;
-      writeFileSync(specPath, header + stringify(generateSpec({ brokers, consumers })));
+      writeGeneratedSpec(specPath, { brokers, consumers });
       setups.push({ name: `${brokers}×${consumers}`, kind: 'generated', brokers, consumers, argv: appArgv, specPath, dir });
     }
   }
   return setups;
+}
+
+/** The spec of a generated case, as the bench synthesizes it. */
+export function writeGeneratedSpec(specPath: string, size: SpecSize): void {
+  const header = `# ${size.brokers} brokers, ${size.consumers} consumers: written by tools/bench for one bench run.\n`;
+  writeFileSync(specPath, header + stringify(generateSpec(size)));
 }
 
 /** An error as one table cell: the case's scratch folder shortened, whitespace folded. */
