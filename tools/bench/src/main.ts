@@ -136,7 +136,9 @@ async function main(): Promise<number> {
   let cases: CaseResult[] | undefined;
   let bundle: NxStep | undefined;
   let profile: ProfileSummary | undefined;
-  const sources = mkdtempSync(join(ROOT, '.bench-floors-'));
+  // inside the repository, so that floor-N resolves cdktf; in .gen/, which git ignores, as the app's bundle
+  mkdirSync(join(ROOT, '.gen'), { recursive: true });
+  const sources = mkdtempSync(join(ROOT, '.gen', 'bench-floors-'));
   try {
     bundle = await nxStep('the bundle that app:synth runs', ['run', 'app:bundle']);
     if (bundle.exitCode !== 0) throw new Error(`npx nx run app:bundle failed (exit ${bundle.exitCode})`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { floorAppSource, physicalFloorSource, terraformEntries } from '../src/floors';
@@ -12,7 +12,8 @@ describe('the floors made from a case\'s synth output', () => {
   let dir: string;
   beforeEach(() => {
     // inside the repository, so that the generated app resolves cdktf and the bindings
-    dir = mkdtempSync(join(REPO_ROOT, '.bench-floors-'));
+    mkdirSync(join(REPO_ROOT, '.gen'), { recursive: true });
+    dir = mkdtempSync(join(REPO_ROOT, '.gen', 'bench-floors-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
