@@ -14,17 +14,22 @@ export const listFiles = (root: string, dir: string): string[] =>
     : [];
 
 /**
- * What Nx stores for a synth (the outputs of the synth targets) in an output folder, with their
- * bytes: what a cache hit must put back.
+ * The files Nx stores for a synth (the outputs of the synth targets) in an output folder, as
+ * paths relative to it, sorted: what synth writes, never what `terraform init` left beside it
+ * (`.terraform/` holds provider binaries of hundreds of MB).
  */
-export function synthOutputs(outdir: string): Files {
+export function synthOutputPaths(outdir: string): string[] {
   const stacks = join(outdir, 'stacks');
-  const paths = [
+  return [
     ...['.kafka-privatelink-output', 'manifest.json', 'topology.md'].filter((file) => existsSync(join(outdir, file))),
     ...(existsSync(stacks) ? readdirSync(stacks).map((stack) => join('stacks', stack, 'cdk.tf.json')).filter((file) => existsSync(join(outdir, file))) : []),
     ...listFiles(outdir, join(outdir, 'ansible')),
-  ];
-  return Object.fromEntries(paths.sort().map((path) => [path, readFileSync(join(outdir, path), 'utf8')]));
+  ].sort();
+}
+
+/** synthOutputPaths with their bytes: what a cache hit must put back. */
+export function synthOutputs(outdir: string): Files {
+  return Object.fromEntries(synthOutputPaths(outdir).map((path) => [path, readFileSync(join(outdir, path), 'utf8')]));
 }
 
 /** Each stack's `.terraform.lock.hcl`, which no synth may lose or change. */
@@ -39,7 +44,7 @@ export function terraformLockFiles(outdir: string): Files {
 
 /** Removes what synthOutputs lists, nothing else: `.terraform/` and the lock files stay. */
 export function removeSynthOutputs(outdir: string): void {
-  for (const path of Object.keys(synthOutputs(outdir))) rmSync(join(outdir, path));
+  for (const path of synthOutputPaths(outdir)) rmSync(join(outdir, path));
   rmSync(join(outdir, 'ansible'), { recursive: true, force: true });
 }
 

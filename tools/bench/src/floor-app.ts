@@ -1,5 +1,5 @@
-// The floor of every synth: a cdktf app with nothing but the AWS provider, run the same way as
-// the real app (same node flags and loader). Whatever the real app costs above this is ours.
+// cdktf's start-up: a cdktf app with nothing but the AWS provider, run the same way as the real
+// app (same node flags and loader). Each case's own floors are made from its output (floors.ts).
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 

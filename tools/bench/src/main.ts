@@ -1,6 +1,6 @@
-// `npm run bench`: synth speed, memory and growth of the cdktf app against cdktf's own floor.
+// `npm run bench`: synth speed, memory and growth of the cdktf app against each case's own floors.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { lockfilePathFor, specPathFromEnv } from '@kafka-privatelink/cluster-spec';
@@ -8,8 +8,11 @@ import { differences, removeSynthOutputs, synthOutputs, terraformLockFiles } fro
 import { describePeakRssMethod, detectPeakRssMethod } from './measure';
 import { parseNxOutput, runNx, servedFromCache } from './nx';
 import { parseOptions, UsageError, USAGE } from './options';
-import { againstFloor, CacheCheck, CaseResult, NxStep, NX_START_CASE, README_SYNTH_CASE, casesTable, evaluateTargets, nxTable, targetLine } from './report';
-import { caseSetups, CommandCase, runCases } from './run-cases';
+import { floorAppSource, physicalFloorSource, terraformEntries } from './floors';
+import { bundleModules, profileTable, readProfile, summarizeProfile, type ProfileSummary } from './profile';
+import { againstFloors, BIG_CASE, CacheCheck, CaseResult, NxStep, NX_START_CASE, README_CACHED_CASE, README_SYNTH_CASE, casesTable, evaluateTargets, nxTable, targetLine } from './report';
+import { CaseSetup, caseSetups, CommandCase, runCases } from './run-cases';
+import { runMeasured } from './measure';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = join(ROOT, 'bench-results', 'bench.json');
@@ -36,10 +39,50 @@ function appArgv(): string[] {
   return command.trim().split(/\s+/);
 }
 
-/** The floor bundled as app:bundle bundles the app, so that both start the same way. */
-function bundleFloor(outfile: string): void {
-  const run = spawnSync(process.execPath, [join('stacks', 'app', 'bundle.mjs'), FLOOR_SOURCE, outfile], { cwd: ROOT, encoding: 'utf8' });
+/** A floor bundled as app:bundle bundles the app, so that both start the same way. */
+function bundleFloor(outfile: string, source = FLOOR_SOURCE): void {
+  const run = spawnSync(process.execPath, [join('stacks', 'app', 'bundle.mjs'), source, outfile], { cwd: ROOT, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`bundling the floor failed: ${run.stderr}`);
+}
+
+/**
+ * The floors of an app case from its warm-up output: floor-N, bundled as the app is (its source in
+ * `sources`, inside the repository so that it resolves cdktf), and the physical floor, both
+ * started with the app's node flags.
+ */
+function floorsOf(app: readonly string[], scratch: string, sources: string) {
+  return (setup: CaseSetup, outdir: string): CaseSetup[] => {
+    const slug = setup.name.replace(/[^A-Za-z0-9]+/g, '-');
+    const source = join(sources, `${slug}.ts`);
+    writeFileSync(source, floorAppSource(outdir));
+    const bundle = join(scratch, `${slug}-floor-n.cjs`);
+    bundleFloor(bundle, relative(ROOT, source));
+    const physical = join(scratch, `${slug}-physical.cjs`);
+    writeFileSync(physical, physicalFloorSource(outdir));
+    const folder = (name: string) => {
+      const dir = join(scratch, `${slug}-${name}`);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    const node = app.slice(0, -1);
+    return [
+      { name: `floor-N of ${setup.name}`, kind: 'floor-n', of: setup.name, argv: [...node, bundle], dir: folder('floor-n'), expectedEntries: terraformEntries(outdir) },
+      { name: `physical floor of ${setup.name}`, kind: 'physical', of: setup.name, argv: [...node, physical], dir: folder('physical') },
+    ];
+  };
+}
+
+/** Where the biggest case's synth spends its CPU: one run under `node --cpu-prof`, by module and function. */
+async function profileBiggest(app: readonly string[], setup: CaseSetup, dir: string): Promise<ProfileSummary> {
+  const profDir = join(dir, 'cpu-prof');
+  const [node, ...rest] = app;
+  const bundle = rest[rest.length - 1];
+  const env: NodeJS.ProcessEnv = { ...process.env, KAFKA_PRIVATELINK_SPEC: setup.specPath, CDKTF_OUTDIR: join(dir, 'profile-out') };
+  delete env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE;
+  const run = await runMeasured([node, '--cpu-prof', `--cpu-prof-dir=${profDir}`, ...rest], { cwd: ROOT, env, method: 'vmhwm-poll' });
+  if (run.exitCode !== 0) throw new Error(`profiling ${setup.name} failed: ${run.stderrTail}`);
+  const [file] = readdirSync(profDir);
+  return summarizeProfile(readProfile(join(profDir, file)), bundleModules(readFileSync(join(ROOT, bundle), 'utf8')), bundle, 12);
 }
 
 /**
@@ -87,18 +130,29 @@ async function main(): Promise<number> {
   const floorScript = join(scratch, 'floor.cjs');
   const commands: CommandCase[] = [
     { name: README_SYNTH_CASE, argv: ['npx', 'nx', 'run-many', '-t', 'synth', '--skip-nx-cache'], outdir: join(ROOT, 'cdktf.out'), env: NX_ENV },
+    { name: README_CACHED_CASE, argv: ['npx', 'nx', 'run-many', '-t', 'synth'], outdir: join(ROOT, 'cdktf.out'), env: NX_ENV },
     { name: NX_START_CASE, argv: ['npx', 'nx', 'show', 'projects'], env: NX_ENV },
   ];
   let cases: CaseResult[] | undefined;
   let bundle: NxStep | undefined;
+  let profile: ProfileSummary | undefined;
+  // inside the repository, so that floor-N resolves cdktf; in .gen/, which git ignores, as the app's bundle
+  mkdirSync(join(ROOT, '.gen'), { recursive: true });
+  const sources = mkdtempSync(join(ROOT, '.gen', 'bench-floors-'));
   try {
     bundle = await nxStep('the bundle that app:synth runs', ['run', 'app:bundle']);
     if (bundle.exitCode !== 0) throw new Error(`npx nx run app:bundle failed (exit ${bundle.exitCode})`);
     bundleFloor(floorScript);
     const setups = caseSetups({ scratch, appArgv: app, floorScript, exampleSpec: EXAMPLE_SPEC, commands });
-    cases = await runCases(setups, { root: ROOT, runs: options.runs, method, log });
+    cases = await runCases(setups, { root: ROOT, runs: options.runs, method, log, floorsOf: floorsOf(app, scratch, sources) });
+    const biggest = setups.find((s) => s.brokers === BIG_CASE.brokers && s.consumers === BIG_CASE.consumers);
+    if (biggest) {
+      log(`${biggest.name} under node --cpu-prof…`);
+      profile = await profileBiggest(app, biggest, biggest.dir);
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
+    rmSync(sources, { recursive: true, force: true });
   }
   const floor = cases?.find((c) => c.kind === 'floor');
   if (!cases || !floor || floor.error) {
@@ -111,7 +165,7 @@ async function main(): Promise<number> {
   const cache = await cacheCheck();
   const nxSteps = [bundle!, testSuite, synthFirst, cache.step];
 
-  const rows = againstFloor(cases, floor);
+  const rows = againstFloors(cases);
   const targets = evaluateTargets(rows, cache);
   const loadEnd = loadavg();
   const cpuList = cpus();
@@ -149,6 +203,7 @@ async function main(): Promise<number> {
         cases: rows,
         nx: nxSteps,
         targets,
+        ...(profile ? { profile } : {}),
       },
       null,
       2,
@@ -164,17 +219,19 @@ async function main(): Promise<number> {
       `- load average (1/5/15 min): ${round(loadStart)} at start, ${round(loadEnd)} at end` +
         (Math.max(loadStart[0], loadEnd[0]) > machine.cpus ? ` (above ${machine.cpus}: other work shared the CPUs, so CPU s is steadier than wall s)` : ''),
       `- commit ${commit.id}${commit.uncommittedChanges ? ' with uncommitted changes' : ''}; ${started.toISOString()}`,
-      `- app: \`${app.join(' ')}\` (app:synth's command, its bundle made by app:bundle); floor: \`${[...app.slice(0, -1), FLOOR_SOURCE].join(' ')}\` bundled the same way`,
+      `- app: \`${app.join(' ')}\` (app:synth's command, its bundle made by app:bundle); start-up floor: \`${[...app.slice(0, -1), FLOOR_SOURCE].join(' ')}\` and every floor-N bundled the same way`,
       `- ${methods.process}; wall: ${methods.wall}; peak RSS: ${methods.peakRss}`,
       '',
       casesTable(rows),
       '',
-      'ms/broker above floor = (median wall − floor median wall) / brokers. Cases `N×C`: N brokers, C consumers (generated specs).',
+      'floor (AWS provider only): cdktf\'s start-up. floor-N of a case: a plain cdktf app creating the same blocks with the same values, bundled and started as the app. Physical floor: writing the same output bytes from one process.',
+      'Ratios × floor-N are against the case\'s own floor-N, in the same rounds; ms/broker above floor-N = (median wall − floor-N median wall) / brokers. Cases `N×C`: N brokers, C consumers (generated specs).',
       '',
       nxTable(nxSteps),
       '',
       ...targets.map(targetLine),
       '',
+      ...(profile ? [`## Where ${BIG_CASE.brokers}×${BIG_CASE.consumers} spends its CPU (node --cpu-prof, one run, ${(profile.totalMs / 1000).toFixed(2)} s sampled, self time)`, '', profileTable(profile), ''] : []),
       `results: ${relative(process.cwd(), RESULTS_FILE) || RESULTS_FILE}`,
       '',
     ].join('\n'),

@@ -10,11 +10,14 @@ const QUICK_RUNS = 1;
 
 export const USAGE = `usage: npm run bench -- [--quick] [--runs N]
 
-Synthesizes generated specs (3 to 1000 brokers, 1 and 10 consumers), the example spec and a
-provider-only cdktf app (the floor), bundled as app:synth runs the app, each in fresh processes,
-beside the README's synth command through Nx (uncached) and Nx's start-up; then times the unit
-tests and an unchanged synth through Nx that must restore its outputs from the cache. Prints a
-Markdown table and PASS/FAIL per target, and writes bench-results/bench.json.
+Synthesizes generated specs (3 to 1000 brokers, 1 and 10 consumers) and the example spec, each
+beside its two floors made from its own output (floor-N: a plain cdktf app creating the same
+blocks, bundled as app:synth runs the app; the physical floor: writing the same bytes), and
+cdktf's start-up (an app with the AWS provider only), each in fresh processes, beside the
+README's synth command through Nx (uncached and from the cache) and Nx's start-up; profiles the
+biggest case; then times the unit tests and an unchanged synth through Nx that must restore its
+outputs from the cache. Prints a Markdown table and PASS/FAIL per target, and writes
+bench-results/bench.json.
 
   --quick     ${QUICK_RUNS} measured run per case (a smoke test)
   --runs N    N measured runs per case (default ${DEFAULT_RUNS}; at most 3 where one run takes over 10 s)`;

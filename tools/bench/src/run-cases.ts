@@ -4,9 +4,10 @@ import { lockfilePathFor } from '@kafka-privatelink/cluster-spec';
 import { stringify } from 'yaml';
 import { PeakRssMethod, RunResult, runMeasured } from './measure';
 import type { CaseResult } from './report';
-import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec } from './spec-generator';
+import { BENCH_BROKER_COUNTS, BENCH_CONSUMER_COUNTS, generateSpec, type SpecSize } from './spec-generator';
 import { summarize } from './stats';
 import { readSynthOutput, SynthOutput } from './synth-output';
+import { terraformEntries } from './floors';
 
 /** A case whose warm-up run takes longer than this gets fewer measured runs. */
 const SLOW_RUN_MS = 10_000;
@@ -28,6 +29,10 @@ export interface CaseSetup {
    */
   readonly outdir?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The floor-N or physical floor of this case. @default - none */
+  readonly of?: string;
+  /** What the Terraform blocks of the output must be (terraformEntries). @default - not checked */
+  readonly expectedEntries?: readonly string[];
 }
 
 /** A command run on the example spec beside the app, e.g. the README's synth command through Nx. */
@@ -73,12 +78,25 @@ export function caseSetups({ scratch, appArgv, floorScript, exampleSpec, command
     for (const brokers of BENCH_BROKER_COUNTS) {
       const dir = folder(`${brokers}x${consumers}`);
       const specPath = join(dir, 'bench.yaml');
-      const header = `# ${brokers} brokers, ${consumers} consumers: written by tools/bench for one bench run.\n`;
-      writeFileSync(specPath, header + stringify(generateSpec({ brokers, consumers })));
+      writeGeneratedSpec(specPath, { brokers, consumers });
       setups.push({ name: `${brokers}×${consumers}`, kind: 'generated', brokers, consumers, argv: appArgv, specPath, dir });
     }
   }
   return setups;
+}
+
+/** How many entries one list has that the other has not. */
+const differentEntries = (expected: readonly string[], actual: readonly string[]): number => {
+  const count = new Map<string, number>();
+  for (const e of expected) count.set(e, (count.get(e) ?? 0) + 1);
+  for (const a of actual) count.set(a, (count.get(a) ?? 0) - 1);
+  return [...count.values()].reduce((sum, n) => sum + Math.abs(n), 0);
+};
+
+/** The spec of a generated case, as the bench synthesizes it. */
+export function writeGeneratedSpec(specPath: string, size: SpecSize): void {
+  const header = `# ${size.brokers} brokers, ${size.consumers} consumers: written by tools/bench for one bench run.\n`;
+  writeFileSync(specPath, header + stringify(generateSpec(size)));
 }
 
 /** An error as one table cell: the case's scratch folder shortened, whitespace folded. */
@@ -100,6 +118,11 @@ export interface RunCasesOptions {
   readonly runs: number;
   readonly method: PeakRssMethod;
   readonly log: (line: string) => void;
+  /**
+   * The floors of an app case, made from its warm-up output (still in `outdir`), measured beside it.
+   * @default - none
+   */
+  readonly floorsOf?: (setup: CaseSetup, outdir: string) => CaseSetup[];
 }
 
 /**
@@ -108,12 +131,12 @@ export interface RunCasesOptions {
  * each per round, so that a change in the machine's load shifts every case alike, the floor too.
  * Stops early, returning undefined, when the floor itself cannot run.
  */
-export async function runCases(setups: readonly CaseSetup[], { root, runs, method, log }: RunCasesOptions): Promise<CaseResult[] | undefined> {
+export async function runCases(setups: readonly CaseSetup[], { root, runs, method, log, floorsOf }: RunCasesOptions): Promise<CaseResult[] | undefined> {
   const outdirOf = (setup: CaseSetup) => setup.outdir ?? join(setup.dir, 'out');
   const clean = (setup: CaseSetup) => {
     if (setup.outdir === undefined) rmSync(outdirOf(setup), { recursive: true, force: true });
   };
-  const states: CaseState[] = setups.map((setup) => {
+  const stateOf = (setup: CaseSetup): CaseState => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...setup.env };
     delete env.CDKTF_OUTDIR;
     delete env.KAFKA_PRIVATELINK_FROZEN_LOCKFILE;
@@ -131,7 +154,8 @@ export async function runCases(setups: readonly CaseSetup[], { root, runs, metho
         return result;
       },
     };
-  });
+  };
+  const states: CaseState[] = setups.map(stateOf);
   const attempt = async (state: CaseState, what: string, step: (result: RunResult) => void) => {
     try {
       const result = await state.run();
@@ -145,10 +169,17 @@ export async function runCases(setups: readonly CaseSetup[], { root, runs, metho
     }
   };
 
-  for (const state of states) {
+  for (let i = 0; i < states.length; i++) {
+    const state = states[i];
     await attempt(state, 'warm-up', (result) => {
-      if (state.setup.kind !== 'command' || state.setup.outdir) state.output = readSynthOutput(outdirOf(state.setup));
+      const outdir = outdirOf(state.setup);
+      if (state.setup.kind !== 'command' || state.setup.outdir) state.output = readSynthOutput(outdir);
+      if (state.setup.expectedEntries) {
+        const wrong = differentEntries(state.setup.expectedEntries, terraformEntries(outdir));
+        if (wrong > 0) throw new Error(`${wrong} Terraform blocks differ from ${state.setup.of}'s`);
+      }
       if (result.wallMs > SLOW_RUN_MS) state.runs = Math.min(runs, SLOW_CASE_MAX_RUNS);
+      if (floorsOf && (state.setup.kind === 'example' || state.setup.kind === 'generated')) states.splice(i + 1, 0, ...floorsOf(state.setup, outdir).map(stateOf));
     });
     if (state.setup.kind === 'floor' && state.error) return undefined;
   }
@@ -159,7 +190,7 @@ export async function runCases(setups: readonly CaseSetup[], { root, runs, metho
   }
 
   return states.map(({ setup, results, output, error }) => {
-    const base = { name: setup.name, kind: setup.kind, ...(setup.brokers !== undefined ? { brokers: setup.brokers, consumers: setup.consumers } : {}) };
+    const base = { name: setup.name, kind: setup.kind, ...(setup.of ? { of: setup.of } : {}), ...(setup.brokers !== undefined ? { brokers: setup.brokers, consumers: setup.consumers } : {}) };
     if (error) return { ...base, runs: results.length, error };
     return {
       ...base,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { listFiles } from './cache-restore';
+import { synthOutputPaths } from './cache-restore';
 
 /** What one synth wrote, counted from the Terraform JSON of every stack in cdktf's manifest. */
 export interface SynthOutput {
@@ -58,12 +58,13 @@ export function readSynthOutput(outdir: string): SynthOutput {
 const STATE_PATH = /"path": "(?:\.\.\/)*[^"]*?terraform-state\//g;
 
 /**
- * One hash of a synth output: every file's path and bytes, in path order, state paths reduced to
- * the part under the state directory. Equal hashes, equal outputs.
+ * One hash of a synth output: every file synth writes (synthOutputPaths, not what Terraform keeps
+ * beside it), its path and bytes, in path order, state paths reduced to the part under the state
+ * directory. Equal hashes, equal outputs.
  */
 export function outputDigest(outdir: string): string {
   const hash = createHash('sha256');
-  for (const file of listFiles(outdir, outdir).sort()) {
+  for (const file of synthOutputPaths(outdir)) {
     hash.update(`${file}\0`).update(readFileSync(join(outdir, file), 'utf8').replace(STATE_PATH, '"path": "terraform-state/')).update('\0');
   }
   return hash.digest('hex');

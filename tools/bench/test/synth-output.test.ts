@@ -43,4 +43,20 @@ describe('outputDigest', () => {
     expect(outputDigest(outputIn(root(), '../terraform-state/coban/provider.tfstate', 'ports '))).not.toBe(reference);
     expect(outputDigest(outputIn(root(), '../terraform-state/coban/consumer.tfstate'))).not.toBe(reference);
   });
+
+  it('hashes only what synth writes, not what terraform init left beside it in the stack folders', () => {
+    // GIVEN an output folder (as the README's synth command uses: cdktf.out) whose stack was
+    // initialized: Terraform keeps provider binaries of hundreds of MB there, beside the lock file and a plan
+    const out = outputIn(mkdtempSync(join(tmpdir(), 'digest-')), '../terraform-state/coban/provider.tfstate');
+    const before = outputDigest(out);
+    const stack = join(out, 'stacks', 'provider');
+    mkdirSync(join(stack, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws'), { recursive: true });
+    writeFileSync(join(stack, '.terraform', 'providers', 'registry.terraform.io', 'hashicorp', 'aws', 'terraform-provider-aws'), Buffer.alloc(1024, 0xff));
+    writeFileSync(join(stack, '.terraform.lock.hcl'), 'provider "registry.terraform.io/hashicorp/aws" {}');
+    writeFileSync(join(stack, 'plan'), 'plan');
+
+    // WHEN the output is hashed again
+    // THEN Terraform's files change nothing
+    expect(outputDigest(out)).toBe(before);
+  });
 });
