@@ -155,7 +155,7 @@ const healthCheckSchema = z
 export const nlbSettingsShape = {
   /** Register brokers by instance id or by private IP. @default {@link NLB_DEFAULTS} */
   targetType: z
-    .enum(['instance', 'ip'])
+    .enum(['instance', 'ip'], { error: 'must be instance (brokers by instanceId) or ip (by privateIp)' })
     .default(NLB_DEFAULTS.targetType)
     .describe(`Register brokers by instance id or by private IP. @default ${NLB_DEFAULTS.targetType}`),
   /** Cross-zone load balancing of the NLB. @default {@link NLB_DEFAULTS} */
