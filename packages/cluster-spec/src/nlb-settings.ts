@@ -1,5 +1,4 @@
-import { NLB_SETTING_KEYS, NlbSettings, NlbSettingsInput, nlbSettingsShape } from './schema';
-import { z } from 'zod';
+import { NLB_SETTING_KEYS, NlbSettings, NlbSettingsInput, nlbSettingsSchema } from './schema';
 
 /** One NLB setting a construct cannot build from: the prop as the caller wrote it and what is wrong. */
 export interface NlbSettingProblem {
@@ -46,16 +45,15 @@ export function resolveNlbSettings(
   isLiteral: (value: unknown) => boolean,
   report: (problem: NlbSettingProblem) => void,
 ): NlbSettings {
-  const schema = z.strictObject(nlbSettingsShape);
   const given: Tree = Object.fromEntries(NLB_SETTING_KEYS.map((key) => [key, props[key]]));
   const [known, later] = split(given, isLiteral);
-  const parsed = schema.safeParse(known);
+  const parsed = nlbSettingsSchema.safeParse(known);
   if (parsed.success) return merge(parsed.data, later) as NlbSettings;
   for (const issue of parsed.error.issues) {
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     report({ prop: path.join('.'), problem: `${issue.message}, got ${JSON.stringify(valueAt(known, path))}` });
   }
-  return schema.parse({});
+  return nlbSettingsSchema.parse({});
 }
 
 /** The NLB settings of `from` (a spec's provider, a plan's), one leaving a setting out leaving it out. */

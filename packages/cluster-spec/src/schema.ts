@@ -184,7 +184,7 @@ export const nlbSettingsShape = {
         `@default - AWS default, ${NLB_DEREGISTRATION_DELAY_SECONDS.default} s`,
     ),
 };
-const nlbSettingsSchema = z.strictObject(nlbSettingsShape);
+export const nlbSettingsSchema = z.strictObject(nlbSettingsShape);
 /** The NLB settings with every default applied: what the plan holds. */
 export type NlbSettings = z.output<typeof nlbSettingsSchema>;
 /** The NLB settings as a spec or a construct's props give them: every one with a default may be left out. */
