@@ -19,3 +19,9 @@ export const MAX_INBOUND_RULES_PER_SECURITY_GROUP = 60;
 
 /** The TCP idle timeout of an NLB listener: AWS's default and the range it accepts, in seconds. */
 export const NLB_IDLE_TIMEOUT_SECONDS = { default: 350, min: 60, max: 6000 } as const;
+
+/** An NLB target group's TCP health checks: the interval and the thresholds AWS accepts. */
+export const NLB_HEALTH_CHECK = { intervalSeconds: { min: 5, max: 300 }, threshold: { min: 2, max: 10 } } as const;
+
+/** The deregistration delay of an NLB target group: AWS's default and the range it accepts, in seconds. */
+export const NLB_DEREGISTRATION_DELAY_SECONDS = { default: 300, min: 0, max: 3600 } as const;

@@ -1,9 +1,11 @@
-export { type Listener, type Spec, type SpecInput } from './schema';
+export { type Listener, NLB_SETTING_KEYS, type NlbSettings, type NlbSettingsInput, type Spec, type SpecInput } from './schema';
+export { BACKEND_DEFAULTS, DNS_DEFAULTS, KAFKA_DEFAULTS, NLB_DEFAULTS, PORT_DEFAULTS } from './defaults';
+export { type NlbSettingProblem, pickNlbSettings, resolveNlbSettings } from './nlb-settings';
 export { specJsonSchema } from './json-schema';
 export { bootstrapTargetGroupName, brokerTargetGroupName, inventoryHostnameOf, nlbName, sharedDnsName, zonalDnsName } from './names';
 export { specWarnings } from './validate';
 export { loadSpec, type LocatedIssue, locateIssues, parseSpec, SpecError } from './load';
 export { booleanSetting, EXAMPLE_SPEC_PATH, fileProblem, lockfilePathFor, REPO_ROOT, SettingError, SPEC_JSON_SCHEMA_PATH, specPathFromEnv } from './locate';
 export { KafkaPrivateLinkError } from './errors';
-export { MAX_BROKERS_PER_NLB, MAX_INBOUND_RULES_PER_SECURITY_GROUP, MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
+export { MAX_BROKERS_PER_NLB, MAX_INBOUND_RULES_PER_SECURITY_GROUP, MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_DEREGISTRATION_DELAY_SECONDS, NLB_HEALTH_CHECK, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
 export { CLUSTER_TAG, reservedTagKey } from './tags';

@@ -74,7 +74,7 @@ describe('spec errors name the field, the value and what is allowed', () => {
       s.brokers[0].azid = 'apse1-az1';
     });
     expect(problems(text)).toEqual([
-      'provider.crossZoneLoadBalncing: unknown key "crossZoneLoadBalncing": did you mean "crossZoneLoadBalancing"? allowed here: account, region, assumeRoleArn, vpcId, nlbSubnets, brokerSecurityGroupId, targetType, crossZoneLoadBalancing, enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, acceptanceRequired, allowedPrincipals, idleTimeoutSeconds, healthCheck, publicExposure',
+      'provider.crossZoneLoadBalncing: unknown key "crossZoneLoadBalncing": did you mean "crossZoneLoadBalancing"? allowed here: account, region, assumeRoleArn, vpcId, nlbSubnets, brokerSecurityGroupId, enforceSecurityGroupInboundRulesOnPrivateLinkTraffic, targetType, crossZoneLoadBalancing, acceptanceRequired, idleTimeoutSeconds, healthCheck, deregistrationDelaySeconds, allowedPrincipals, publicExposure',
       'brokers[0].azid: unknown key "azid": did you mean "azId"? allowed here: id, azId, instanceId, privateIp, inventoryHostname',
     ]);
   });

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { MAX_BROKERS_PER_NLB, MAX_LISTENERS_PER_NLB, MAX_NLBS_PER_REGION, NLB_IDLE_TIMEOUT_SECONDS } from './aws-limits';
+import {
+  MAX_BROKERS_PER_NLB,
+  MAX_LISTENERS_PER_NLB,
+  MAX_NLBS_PER_REGION,
+  NLB_DEREGISTRATION_DELAY_SECONDS,
+  NLB_HEALTH_CHECK,
+  NLB_IDLE_TIMEOUT_SECONDS,
+} from './aws-limits';
+import { BACKEND_DEFAULTS, DNS_DEFAULTS, KAFKA_DEFAULTS, NLB_DEFAULTS, PORT_DEFAULTS } from './defaults';
 import { shadowingZone } from './dns-zones';
 import { tagKeySchema, tagValueSchema } from './tags';
 
@@ -28,10 +36,15 @@ const LISTENER_NAME = /^[A-Z][A-Z0-9_]*$/;
 const LABEL = '[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?';
 export const DNS_LABEL = new RegExp(`^${LABEL}$`);
 const DNS_ZONE = new RegExp(`^(${LABEL}\\.)*${LABEL}$`);
-const IDLE_TIMEOUT_RANGE = `must be between ${NLB_IDLE_TIMEOUT_SECONDS.min} and ${NLB_IDLE_TIMEOUT_SECONDS.max} (NLB TCP idle timeout)`;
 
 const shaped = (pattern: RegExp, what: string, example: string) =>
   z.string().regex(pattern, `must be ${what}, like ${example}`);
+
+/** A whole number in AWS's range for the setting: the message says the range and whose it is. */
+const wholeBetween = ({ min, max }: { readonly min: number; readonly max: number }, what: string) => {
+  const range = `must be a whole number between ${min} and ${max} (${what})`;
+  return z.number({ error: range }).int(range).min(min, range).max(max, range);
+};
 
 const AZ_NAME = /^([a-z]{2}(-[a-z]+)+-[0-9]+)[a-z]$/;
 export const azIdSchema = z.string().regex(AZ_ID, {
@@ -119,17 +132,65 @@ export const listenerSchema = z.strictObject({
   port: portSchema.describe('Port the broker listens on for this listener.'),
   securityProtocol: z
     .enum(['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'])
-    .default('PLAINTEXT')
-    .describe('Kafka security protocol of the listener. @default PLAINTEXT'),
+    .default(KAFKA_DEFAULTS.securityProtocol)
+    .describe(`Kafka security protocol of the listener. @default ${KAFKA_DEFAULTS.securityProtocol}`),
 });
 
+const HEALTH = NLB_DEFAULTS.healthCheck;
 const healthCheckSchema = z
   .strictObject({
-    intervalSeconds: z.number().int().min(5).max(300).default(10).describe('@default 10'),
-    healthyThreshold: z.number().int().min(2).max(10).default(3).describe('@default 3'),
-    unhealthyThreshold: z.number().int().min(2).max(10).default(3).describe('@default 3'),
+    intervalSeconds: wholeBetween(NLB_HEALTH_CHECK.intervalSeconds, 'NLB health check interval').default(HEALTH.intervalSeconds).describe(`@default ${HEALTH.intervalSeconds}`),
+    healthyThreshold: wholeBetween(NLB_HEALTH_CHECK.threshold, 'NLB health check threshold').default(HEALTH.healthyThreshold).describe(`@default ${HEALTH.healthyThreshold}`),
+    unhealthyThreshold: wholeBetween(NLB_HEALTH_CHECK.threshold, 'NLB health check threshold').default(HEALTH.unhealthyThreshold).describe(`@default ${HEALTH.unhealthyThreshold}`),
   })
   .describe('TCP health checks on the broker client port.');
+
+/**
+ * The provider settings that reach the NLB, its target groups or its endpoint service as written,
+ * declared once: the spec validates them under `provider`, the plan carries them
+ * ({@link NlbSettings}), and the provider construct takes them as props ({@link NlbSettingsInput})
+ * and checks them with this same schema. A new one is a field here, its rendering in the construct
+ * and a row in the README's spec table. Defaults: {@link NLB_DEFAULTS}.
+ */
+export const nlbSettingsShape = {
+  /** Register brokers by instance id or by private IP. @default {@link NLB_DEFAULTS} */
+  targetType: z
+    .enum(['instance', 'ip'], { error: 'must be instance (brokers by instanceId) or ip (by privateIp)' })
+    .default(NLB_DEFAULTS.targetType)
+    .describe(`Register brokers by instance id or by private IP. @default ${NLB_DEFAULTS.targetType}`),
+  /** Cross-zone load balancing of the NLB. @default {@link NLB_DEFAULTS} */
+  crossZoneLoadBalancing: z.boolean().default(NLB_DEFAULTS.crossZoneLoadBalancing).describe(`@default ${NLB_DEFAULTS.crossZoneLoadBalancing}`),
+  /** Endpoint connections need acceptance. @default {@link NLB_DEFAULTS} */
+  acceptanceRequired: z
+    .boolean()
+    .default(NLB_DEFAULTS.acceptanceRequired)
+    .describe(`Endpoint connections must be accepted. @default ${NLB_DEFAULTS.acceptanceRequired}`),
+  /** TCP idle timeout of the listeners. @default - AWS's ({@link NLB_IDLE_TIMEOUT_SECONDS}): the attribute is left out */
+  idleTimeoutSeconds: wholeBetween(NLB_IDLE_TIMEOUT_SECONDS, 'NLB TCP idle timeout')
+    .optional()
+    .describe(`TCP idle timeout of the NLB listeners. @default - AWS default, ${NLB_IDLE_TIMEOUT_SECONDS.default} s`),
+  /** TCP health checks on the target port. @default {@link NLB_DEFAULTS} */
+  healthCheck: healthCheckSchema.prefault({}),
+  /**
+   * How long a deregistering broker keeps its open connections before its target group lets it go,
+   * in seconds (the target groups' `deregistration_delay`). Kafka clients reconnect to another
+   * broker at once, so a short delay speeds up replacing a broker's target.
+   * @default - AWS's ({@link NLB_DEREGISTRATION_DELAY_SECONDS}): the attribute is left out
+   */
+  deregistrationDelaySeconds: wholeBetween(NLB_DEREGISTRATION_DELAY_SECONDS, 'target group deregistration delay')
+    .optional()
+    .describe(
+      'Seconds a deregistering broker keeps its open connections before its target groups let it go (deregistration_delay). ' +
+        `@default - AWS default, ${NLB_DEREGISTRATION_DELAY_SECONDS.default} s`,
+    ),
+};
+export const nlbSettingsSchema = z.strictObject(nlbSettingsShape);
+/** The NLB settings with every default applied: what the plan holds. */
+export type NlbSettings = z.output<typeof nlbSettingsSchema>;
+/** The NLB settings as a spec or a construct's props give them: every one with a default may be left out. */
+export type NlbSettingsInput = Readonly<z.input<typeof nlbSettingsSchema>>;
+/** The name of every NLB setting. */
+export const NLB_SETTING_KEYS = Object.keys(nlbSettingsShape) as readonly (keyof NlbSettings)[];
 
 export const providerSchema = z.strictObject({
   account: accountSchema.describe('AWS account that owns the Kafka VPC.'),
@@ -138,27 +199,14 @@ export const providerSchema = z.strictObject({
   vpcId: vpcIdSchema.describe('The Kafka VPC.'),
   nlbSubnets: byAzId(subnetIdSchema).describe('One subnet per AZ ID for the NLB; its AZ IDs are the exposure\'s AZs.'),
   brokerSecurityGroupId: sgIdSchema.describe('Security group of the brokers; gets ingress on the client port from the NLB.'),
-  targetType: z
-    .enum(['instance', 'ip'])
-    .default('instance')
-    .describe('Register brokers by instance id or by private IP. @default instance'),
-  crossZoneLoadBalancing: z.boolean().default(true).describe('@default true'),
   enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: z
     .boolean({ error: 'must be set to true or false: whether the NLB security group filters PrivateLink traffic' })
     .describe('Whether the NLB security group\'s inbound rules apply to PrivateLink traffic. Required: a security choice.'),
-  acceptanceRequired: z.boolean().default(true).describe('Endpoint connections must be accepted. @default true'),
+  ...nlbSettingsShape,
   allowedPrincipals: z
     .array(z.union([z.literal('*'), shaped(PRINCIPAL_ARN, 'an IAM principal ARN or "*"', 'arn:aws:iam::111122223333:root')]))
     .default([])
     .describe('Principals allowed besides the consumer accounts ("*" allows anyone). @default - the consumer accounts only'),
-  idleTimeoutSeconds: z
-    .number()
-    .int()
-    .min(NLB_IDLE_TIMEOUT_SECONDS.min, IDLE_TIMEOUT_RANGE)
-    .max(NLB_IDLE_TIMEOUT_SECONDS.max, IDLE_TIMEOUT_RANGE)
-    .optional()
-    .describe(`TCP idle timeout of the NLB listeners. @default - AWS default, ${NLB_IDLE_TIMEOUT_SECONDS.default} s`),
-  healthCheck: healthCheckSchema.prefault({}),
   publicExposure: z
     .strictObject({
       reason: z
@@ -183,35 +231,37 @@ export const brokerSchema = z.strictObject({
     .describe("The broker's host name in the team's Ansible inventory (the FQDN with cp-ansible). @default broker-<id>"),
 });
 
+const listenerDefault = (l: { readonly name: string; readonly port: number }) => `${l.name} on ${l.port}, ${KAFKA_DEFAULTS.securityProtocol}`;
+
 export const kafkaSchema = z.strictObject({
-  internalListener: listenerSchema.prefault({ name: 'INTERNAL', port: 9092 }).describe('@default INTERNAL on 9092, PLAINTEXT'),
+  internalListener: listenerSchema.prefault(KAFKA_DEFAULTS.internalListener).describe(`@default ${listenerDefault(KAFKA_DEFAULTS.internalListener)}`),
   clientListener: listenerSchema
-    .prefault({ name: 'CLIENT', port: 9094 })
-    .describe('Listener reached through PrivateLink. @default CLIENT on 9094, PLAINTEXT'),
+    .prefault(KAFKA_DEFAULTS.clientListener)
+    .describe(`Listener reached through PrivateLink. @default ${listenerDefault(KAFKA_DEFAULTS.clientListener)}`),
   controllerListener: listenerSchema
     .optional()
     .describe('KRaft controller listener of combined broker/controller nodes; never advertised. @default - none'),
-  interBrokerListener: z.enum(['internal', 'client']).default('internal').describe('@default internal'),
+  interBrokerListener: z.enum(['internal', 'client']).default(KAFKA_DEFAULTS.interBrokerListener).describe(`@default ${KAFKA_DEFAULTS.interBrokerListener}`),
 });
 
 export const portsSchema = z.strictObject({
-  bootstrap: portSchema.default(10000).describe('Bootstrap listener port on every NLB. @default 10000'),
-  firstBroker: portSchema.default(10001).describe('First broker listener port. @default 10001'),
-  lastBroker: portSchema.default(10999).describe('Last broker listener port. @default 10999'),
+  bootstrap: portSchema.default(PORT_DEFAULTS.bootstrap).describe(`Bootstrap listener port on every NLB. @default ${PORT_DEFAULTS.bootstrap}`),
+  firstBroker: portSchema.default(PORT_DEFAULTS.firstBroker).describe(`First broker listener port. @default ${PORT_DEFAULTS.firstBroker}`),
+  lastBroker: portSchema.default(PORT_DEFAULTS.lastBroker).describe(`Last broker listener port. @default ${PORT_DEFAULTS.lastBroker}`),
   brokersPerShard: z
     .number()
     .int()
     .min(1)
     .max(MAX_BROKERS_PER_NLB, `must be at most ${MAX_BROKERS_PER_NLB}: ${MAX_LISTENERS_PER_NLB} listeners per NLB, one is the bootstrap`)
-    .default(MAX_BROKERS_PER_NLB)
-    .describe(`@default ${MAX_BROKERS_PER_NLB}`),
+    .default(PORT_DEFAULTS.brokersPerShard)
+    .describe(`@default ${PORT_DEFAULTS.brokersPerShard}`),
   maxShards: z
     .number()
     .int()
     .min(1)
     .max(MAX_NLBS_PER_REGION, `must be at most ${MAX_NLBS_PER_REGION} (Network Load Balancers per region, default quota)`)
-    .default(1)
-    .describe('NLBs the cluster may spread over; 1 = sharding off. @default 1'),
+    .default(PORT_DEFAULTS.maxShards)
+    .describe(`NLBs the cluster may spread over; 1 = sharding off. @default ${PORT_DEFAULTS.maxShards}`),
   lockfile: z.string().min(1).optional().describe('Path of the port lockfile, relative to the spec. @default - <spec name>.ports-lock.json beside the spec'),
 });
 
@@ -222,12 +272,14 @@ export const dnsSchema = z.strictObject({
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })
     .describe('Private hosted zone name; not an AWS domain, not above one, not a widely used top-level domain.'),
-  sharedName: shaped(DNS_LABEL, 'one lower-case DNS label (letters, digits, hyphens; 63 at most)', 'kafka').default('kafka').describe('Bootstrap name (label within the zone). @default kafka'),
+  sharedName: shaped(DNS_LABEL, 'one lower-case DNS label (letters, digits, hyphens; 63 at most)', 'kafka')
+    .default(DNS_DEFAULTS.sharedName)
+    .describe(`Bootstrap name (label within the zone). @default ${DNS_DEFAULTS.sharedName}`),
   zonalName: z
     .string()
     .regex(/\{az\}|\{azId\}/, 'must contain {az} (az1) or {azId} (apse1-az1)')
-    .default('kafka-{az}')
-    .describe('Per-AZ name template; {az} = az1, {azId} = apse1-az1. @default kafka-{az}'),
+    .default(DNS_DEFAULTS.zonalName)
+    .describe(`Per-AZ name template; {az} = az1, {azId} = apse1-az1. @default ${DNS_DEFAULTS.zonalName}`),
 });
 
 /**
@@ -245,8 +297,8 @@ const localBackendSchema = z.strictObject({
     .string()
     .min(1)
     .refine((d) => !TEMPLATE_SEQUENCE.test(d), 'must not contain "${" or "%{" (Terraform reads them as templates in remote state but not in a backend), nor "#{" or "&{" (cdktf token markers)')
-    .default('terraform-state')
-    .describe('State directory: relative to the repository root, or absolute. @default terraform-state'),
+    .default(BACKEND_DEFAULTS.directory)
+    .describe(`State directory: relative to the repository root, or absolute. @default ${BACKEND_DEFAULTS.directory}`),
 });
 const s3BackendSchema = z.strictObject({
   type: z.literal('s3'),
@@ -255,8 +307,8 @@ const s3BackendSchema = z.strictObject({
   keyPrefix: z
     .string()
     .regex(S3_KEY_SAFE, "must be made of S3's safe key characters: letters, digits and ! - _ . * ' ( ) /")
-    .default('kafka-privatelink')
-    .describe('@default kafka-privatelink'),
+    .default(BACKEND_DEFAULTS.keyPrefix)
+    .describe(`@default ${BACKEND_DEFAULTS.keyPrefix}`),
   dynamodbTable: z
     .string()
     .regex(DYNAMODB_TABLE, 'must be a DynamoDB table name: 3-255 letters, digits, _ - .')

@@ -83,6 +83,16 @@ describe('buildPlan', () => {
     const plan = planOf((s) => (s.provider.targetType = 'ip'));
     expect(plan.brokers.map((b) => b.targetId)).toEqual(['10.0.1.11', '10.0.2.11', '10.0.3.11']);
   });
+
+  it('GIVEN the spec sets NLB settings WHEN planned THEN the provider plan carries them as written, and one left out stays out', () => {
+    const plan = planOf((s) => {
+      s.provider.deregistrationDelaySeconds = 20;
+      delete s.provider.idleTimeoutSeconds;
+    });
+    expect(plan.provider).toMatchObject({ deregistrationDelaySeconds: 20, targetType: 'instance', crossZoneLoadBalancing: true, acceptanceRequired: true });
+    expect(plan.provider).not.toHaveProperty('idleTimeoutSeconds');
+    expect(planOf(() => undefined).provider).not.toHaveProperty('deregistrationDelaySeconds');
+  });
 });
 
 describe('preparePlan', () => {

@@ -8,6 +8,8 @@ import {
   MAX_INBOUND_RULES_PER_SECURITY_GROUP,
   NLB_IDLE_TIMEOUT_SECONDS,
   nlbName,
+  NlbSettings,
+  pickNlbSettings,
   sharedDnsName,
   Spec,
   zonalDnsName,
@@ -129,17 +131,15 @@ export interface KafkaPlan {
   readonly interBrokerListenerName: string;
 }
 
-export interface ProviderPlan {
+/** The provider side; the settings that reach the NLB as written come in one piece, {@link NlbSettings}. */
+export interface ProviderPlan extends NlbSettings {
   readonly account: string;
   readonly region: string;
   readonly assumeRoleArn?: string;
   readonly vpcId: string;
   readonly subnets: readonly AzSubnet[];
   readonly brokerSecurityGroupId: string;
-  readonly targetType: 'instance' | 'ip';
-  readonly crossZoneLoadBalancing: boolean;
   readonly enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: boolean;
-  readonly acceptanceRequired: boolean;
   /** Consumer account roots plus the spec's extra principals, sorted, without duplicates. */
   readonly allowedPrincipals: readonly string[];
   /**
@@ -154,8 +154,6 @@ export interface ProviderPlan {
    * security groups then); empty otherwise, so nothing else in the VPC reaches the listeners.
    */
   readonly clientCidrs: readonly string[];
-  readonly idleTimeoutSeconds?: number;
-  readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number; readonly unhealthyThreshold: number };
 }
 
 /** Everything about the exposure that can be known without AWS. Stacks and emitters only render it. */
@@ -302,15 +300,11 @@ export function buildPlan(spec: Spec, lock: PortLock): ExposurePlan {
       vpcId: p.vpcId,
       subnets: byAz(p.nlbSubnets),
       brokerSecurityGroupId: p.brokerSecurityGroupId,
-      targetType: p.targetType,
-      crossZoneLoadBalancing: p.crossZoneLoadBalancing,
+      ...pickNlbSettings(p),
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: p.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic,
-      acceptanceRequired: p.acceptanceRequired,
       allowedPrincipals: principals.includes('*') ? ['*'] : principals,
       supportedRegions: crossRegions.length > 0 ? sortedUnique([p.region, ...crossRegions]) : [],
       clientCidrs,
-      ...(p.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: p.idleTimeoutSeconds } : {}),
-      healthCheck: p.healthCheck,
     },
     azIds,
     kafka: {

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
@@ -7,7 +8,16 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcEndpointService } from '@cdktf/provider-aws/lib/vpc-endpoint-service';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { MAX_LB_NAME_LENGTH, MAX_LISTENERS_PER_NLB, NLB_IDLE_TIMEOUT_SECONDS } from '@kafka-privatelink/cluster-spec';
+import {
+  KAFKA_DEFAULTS,
+  MAX_LB_NAME_LENGTH,
+  MAX_LISTENERS_PER_NLB,
+  NlbSettings,
+  NlbSettingsInput,
+  pickNlbSettings,
+  PORT_DEFAULTS,
+  resolveNlbSettings,
+} from '@kafka-privatelink/cluster-spec';
 import { byCodePoint, ExposurePlan, portRanges, PortRange, ShardPlan } from '@kafka-privatelink/plan';
 import { ownAddresses, PropsCheck, ref, setAddress, shardKey, terraformKey, UniqueName } from '@kafka-privatelink/plumbing';
 import { KafkaRetiredPort, PortGuards } from './port-guards';
@@ -25,16 +35,14 @@ export interface KafkaBrokerTarget {
 }
 
 /** TCP health checks of the target groups, on the port the traffic goes to. */
-export interface KafkaHealthCheck {
-  /** @default 10 */
-  readonly intervalSeconds?: number;
-  /** @default 3 */
-  readonly healthyThreshold?: number;
-  /** @default 3 */
-  readonly unhealthyThreshold?: number;
-}
+export type KafkaHealthCheck = NonNullable<NlbSettingsInput['healthCheck']>;
 
-export interface KafkaPrivateLinkProviderProps {
+/**
+ * The NLB settings (`targetType`, `crossZoneLoadBalancing`, `acceptanceRequired`,
+ * `idleTimeoutSeconds`, `healthCheck`, `deregistrationDelaySeconds`) are the spec's `provider`
+ * fields of the same names, with the same defaults and the same checks: see {@link NlbSettingsInput}.
+ */
+export interface KafkaPrivateLinkProviderProps extends NlbSettingsInput {
   /** Name of the NLB and of its security group (at most 32 characters), e.g. `coban-nlb-s0`. */
   readonly name: string;
   /** The Kafka VPC. */
@@ -76,14 +84,13 @@ export interface KafkaPrivateLinkProviderProps {
    * of its own; the first keeps none. A construct whose addresses meet another's is refused, naming both.
    */
   readonly addressPrefix?: string;
-  /** @default 10000 */
+  /** @default - the spec's `ports.bootstrap` default ({@link PORT_DEFAULTS}) */
   readonly bootstrapPort?: number;
-  /** The brokers' PrivateLink client listener port, which every target group forwards to. @default 9094 */
+  /**
+   * The brokers' PrivateLink client listener port, which every target group forwards to.
+   * @default - the spec's `kafka.clientListener` port ({@link KAFKA_DEFAULTS})
+   */
   readonly brokerListenerPort?: number;
-  /** @default 'instance' */
-  readonly targetType?: 'instance' | 'ip';
-  /** @default true */
-  readonly crossZoneLoadBalancing?: boolean;
   /**
    * Client networks admitted when the NLB enforces its inbound rules on PrivateLink traffic (the
    * rules then see the clients' own IPs); unused otherwise.
@@ -95,16 +102,10 @@ export interface KafkaPrivateLinkProviderProps {
    * @default - the bootstrap and broker ports merged into contiguous ranges
    */
   readonly clientPortRanges?: readonly PortRange[];
-  /** Endpoint connections need acceptance. @default true */
-  readonly acceptanceRequired?: boolean;
   /** Principals allowed to create endpoints (account roots, roles, or `*`). @default [] */
   readonly allowedPrincipals?: readonly string[];
   /** Regions the service is offered in, its own included. @default - its own Region only */
   readonly supportedRegions?: readonly string[];
-  /** TCP idle timeout of the listeners, 60–6000. @default - AWS's 350 s */
-  readonly idleTimeoutSeconds?: number;
-  /** @default - every 10 s, 3 to turn healthy or unhealthy */
-  readonly healthCheck?: KafkaHealthCheck;
 }
 
 /**
@@ -142,11 +143,11 @@ export class KafkaPrivateLinkProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: KafkaPrivateLinkProviderProps) {
     super(scope, id);
-    validate(this, props);
+    const nlb = validate(this, props);
     ownAddresses(this, 'KafkaPrivateLinkProvider', props.addressPrefix);
     this.shard = props.shard ?? 0;
-    this.bootstrapPort = props.bootstrapPort ?? 10000;
-    const clientPort = props.brokerListenerPort ?? 9094;
+    this.bootstrapPort = bootstrapPortOf(props);
+    const clientPort = props.brokerListenerPort ?? KAFKA_DEFAULTS.clientListener.port;
     const enforce = props.enforceSecurityGroupInboundRulesOnPrivateLinkTraffic;
     const s = shardKey(this.shard);
     const name = props.name;
@@ -218,7 +219,7 @@ export class KafkaPrivateLinkProvider extends Construct {
         .map(([, subnetId]) => subnetId),
       // An NLB takes security groups only when it is created.
       securityGroups: [sgId],
-      enableCrossZoneLoadBalancing: props.crossZoneLoadBalancing ?? true,
+      enableCrossZoneLoadBalancing: nlb.crossZoneLoadBalancing,
       enforceSecurityGroupInboundRulesOnPrivateLinkTraffic: enforce ? 'on' : 'off',
       // Replacing the NLB replaces the endpoint service and its name, which every consumer holds.
       enableDeletionProtection: true,
@@ -232,14 +233,23 @@ export class KafkaPrivateLinkProvider extends Construct {
       enabled: true,
       protocol: 'TCP',
       port: 'traffic-port',
-      interval: props.healthCheck?.intervalSeconds ?? 10,
-      healthyThreshold: props.healthCheck?.healthyThreshold ?? 3,
-      unhealthyThreshold: props.healthCheck?.unhealthyThreshold ?? 3,
+      interval: nlb.healthCheck.intervalSeconds,
+      healthyThreshold: nlb.healthCheck.healthyThreshold,
+      unhealthyThreshold: nlb.healthCheck.unhealthyThreshold,
     };
-    const idleTimeout = props.idleTimeoutSeconds !== undefined ? { tcpIdleTimeoutSeconds: props.idleTimeoutSeconds } : {};
-    const targetType = props.targetType ?? 'instance';
+    // A setting left out writes no attribute: AWS's own default applies, and no plan shows a change.
+    const idleTimeout = nlb.idleTimeoutSeconds !== undefined ? { tcpIdleTimeoutSeconds: nlb.idleTimeoutSeconds } : {};
+    const deregistration = nlb.deregistrationDelaySeconds !== undefined ? { deregistrationDelay: String(nlb.deregistrationDelaySeconds) } : {};
     const targetGroup = (id: string, groupName: string): LbTargetGroup =>
-      new LbTargetGroup(this, id, { name: groupName, port: clientPort, protocol: 'TCP', targetType, vpcId: props.vpcId, healthCheck });
+      new LbTargetGroup(this, id, {
+        name: groupName,
+        port: clientPort,
+        protocol: 'TCP',
+        targetType: nlb.targetType,
+        vpcId: props.vpcId,
+        healthCheck,
+        ...deregistration,
+      });
     const listener = (id: string, port: number, to: LbTargetGroup): LbListener =>
       new LbListener(this, id, {
         loadBalancerArn: nlbArn,
@@ -264,13 +274,13 @@ export class KafkaPrivateLinkProvider extends Construct {
       own.set(broker.id, group);
     }
     this.brokerTargetGroups = own;
-    new PortGuards(this, 'port-guards', props);
+    new PortGuards(this, 'port-guards', { ...props, shard: this.shard });
 
     const supportedRegions = props.supportedRegions ?? [];
     this.endpointService = setAddress(
       new VpcEndpointService(this, 'endpoint-service', {
         networkLoadBalancerArns: [nlbArn],
-        acceptanceRequired: props.acceptanceRequired ?? true,
+        acceptanceRequired: nlb.acceptanceRequired,
         allowedPrincipals: [...(props.allowedPrincipals ?? [])],
         ...(supportedRegions.length > 0 ? { supportedRegions: [...supportedRegions] } : {}),
         tags: { Name: name },
@@ -284,7 +294,10 @@ export class KafkaPrivateLinkProvider extends Construct {
 const LB_NAME: UniqueName = { kind: 'load balancer name', rule: 'AWS holds one per account and Region' };
 const TARGET_GROUP_NAME: UniqueName = { kind: 'target group name', rule: 'AWS holds one per account and Region' };
 
-function validate(scope: Construct, props: KafkaPrivateLinkProviderProps): void {
+const bootstrapPortOf = (props: KafkaPrivateLinkProviderProps): number => props.bootstrapPort ?? PORT_DEFAULTS.bootstrap;
+
+/** Checks the props, reporting every problem at once; gives the NLB settings with their defaults. */
+function validate(scope: Construct, props: KafkaPrivateLinkProviderProps): NlbSettings {
   const check = new PropsCheck(`KafkaPrivateLinkProvider ${props.name}`);
   check.addressPrefix(props.addressPrefix);
   check.name(props.name, 'name', MAX_LB_NAME_LENGTH);
@@ -301,8 +314,8 @@ function validate(scope: Construct, props: KafkaPrivateLinkProviderProps): void 
   check.integer(props.shard, 'shard', 0, Number.MAX_SAFE_INTEGER);
   check.integer(props.bootstrapPort, 'bootstrapPort', 1, 65535);
   check.integer(props.brokerListenerPort, 'brokerListenerPort', 1, 65535);
-  check.integer(props.idleTimeoutSeconds, 'idleTimeoutSeconds', NLB_IDLE_TIMEOUT_SECONDS.min, NLB_IDLE_TIMEOUT_SECONDS.max);
-  const portOwners = new Map<number, string>([[props.bootstrapPort ?? 10000, 'bootstrapPort']]);
+  const nlb = resolveNlbSettings(props, (value) => !Token.isUnresolved(value), ({ prop, problem }) => check.expect(false, prop, problem));
+  const portOwners = new Map<number, string>([[bootstrapPortOf(props), 'bootstrapPort']]);
   const ids = new Map<number, number>();
   props.brokers.forEach((broker, i) => {
     const at = `brokers[${i}]`;
@@ -317,6 +330,7 @@ function validate(scope: Construct, props: KafkaPrivateLinkProviderProps): void 
     ids.set(broker.id, i);
   });
   check.done();
+  return nlb;
 }
 
 /** The props of one shard's NLB, as the plan derived them from the spec. */
@@ -337,14 +351,10 @@ function providerPropsOf(plan: ExposurePlan, shard: ShardPlan, brokersById: Read
     shard: shard.index,
     bootstrapPort: plan.bootstrapPort,
     brokerListenerPort: plan.kafka.client.port,
-    targetType: p.targetType,
-    crossZoneLoadBalancing: p.crossZoneLoadBalancing,
+    ...pickNlbSettings(p),
     clientCidrs: p.clientCidrs,
     clientPortRanges: shard.portRanges,
-    acceptanceRequired: p.acceptanceRequired,
     allowedPrincipals: p.allowedPrincipals,
     supportedRegions: p.supportedRegions,
-    ...(p.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: p.idleTimeoutSeconds } : {}),
-    healthCheck: p.healthCheck,
   };
 }

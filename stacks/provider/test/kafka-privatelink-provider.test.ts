@@ -63,3 +63,33 @@ describe('KafkaPrivateLinkProvider', () => {
     expect(build({ name })).toThrow(KafkaPrivateLinkError);
   });
 });
+
+describe('KafkaPrivateLinkProvider NLB settings', () => {
+  const synth = (change: Partial<KafkaPrivateLinkProviderProps>) => {
+    const stack = new TerraformStack(Testing.app(), 'team');
+    new KafkaPrivateLinkProvider(stack, 'kafka', props(change));
+    return JSON.parse(Testing.synth(stack)).resource;
+  };
+
+  it('GIVEN deregistrationDelaySeconds WHEN built THEN every target group has that deregistration_delay; GIVEN none THEN none writes the attribute', () => {
+    const groups = Object.values<any>(synth({ deregistrationDelaySeconds: 30 }).aws_lb_target_group);
+    expect(groups.map((g) => g.deregistration_delay)).toEqual(['30', '30', '30']);
+    for (const group of Object.values<any>(synth({}).aws_lb_target_group)) expect(group).not.toHaveProperty('deregistration_delay');
+  });
+
+  it('refuses NLB settings the spec refuses, naming each prop as written, the value and the range', () => {
+    expect(build({ deregistrationDelaySeconds: 4000, healthCheck: { intervalSeconds: 1 }, idleTimeoutSeconds: 30 })).toThrow(
+      'KafkaPrivateLinkProvider orders-nlb: idleTimeoutSeconds must be a whole number between 60 and 6000 (NLB TCP idle timeout), got 30; ' +
+        'healthCheck.intervalSeconds must be a whole number between 5 and 300 (NLB health check interval), got 1; ' +
+        'deregistrationDelaySeconds must be a whole number between 0 and 3600 (target group deregistration delay), got 4000',
+    );
+  });
+
+  it('GIVEN a health check partly given WHEN built THEN the rest takes the spec\'s defaults', () => {
+    expect(synth({ healthCheck: { healthyThreshold: 5 } }).aws_lb_target_group.bootstrap_s0.health_check).toMatchObject({
+      interval: 10,
+      healthy_threshold: 5,
+      unhealthy_threshold: 3,
+    });
+  });
+});

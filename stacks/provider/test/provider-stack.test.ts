@@ -238,6 +238,17 @@ describe('ProviderStack', () => {
       });
     });
 
+    it('WHEN the spec sets deregistrationDelaySeconds THEN every target group of every shard drains for that long', () => {
+      const resources = synth((s) => (s.provider.deregistrationDelaySeconds = 45));
+      const groups = [...resources].filter(([address]) => address.startsWith('aws_lb_target_group.'));
+      expect(groups).toHaveLength(4);
+      for (const [, group] of groups) expect(group).toMatchObject({ deregistration_delay: '45' });
+    });
+
+    it('WHEN the spec leaves deregistrationDelaySeconds out THEN no target group writes it, and AWS keeps its own default', () => {
+      for (const [address, block] of synth(() => undefined)) if (address.startsWith('aws_lb_target_group.')) expect(block).not.toHaveProperty('deregistration_delay');
+    });
+
     describe('WHEN brokers leave and their ports are retired', () => {
       const cidrs = (n: number) => Array.from({ length: n }, (_, i) => `10.${100 + i}.0.0/16`);
       const ids = Array.from({ length: 20 }, (_, i) => 1001 + i);
