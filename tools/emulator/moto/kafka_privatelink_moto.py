@@ -27,7 +27,8 @@ from moto.dynamodb.responses import DynamoHandler
 from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer
 from moto.elbv2.responses import ELBV2Response
-from moto.iam.access_control import IAMRequestBase
+from moto.core.exceptions import AccessDeniedError
+from moto.iam.access_control import IAMRequest, IAMRequestBase
 from moto.moto_api._internal import mock_random
 from moto.route53.responses import Route53
 
@@ -335,6 +336,27 @@ def create_aws_request(self: Any) -> Any:
 
 
 IAMRequestBase._create_aws_request = create_aws_request
+
+
+# --- IAM enforcement: AccessDenied in the error shape of the service's protocol ---------------
+
+def raise_access_denied(self: Any) -> None:
+    from xmltodict import unparse
+
+    error = AccessDeniedError(user_arn=self._access_key.arn, action=self._action)
+    if self._service == "dynamodb":
+        raise error.to_json()
+    if self._service != "ec2":
+        # Query and REST-XML services (ELBv2, Route 53, STS, IAM) answer <ErrorResponse><Error>; moto
+        # sends EC2's <Errors> wrapper, which the AWS SDK for Go reads as UnknownError, losing the
+        # message that names the action.
+        error.description = unparse({"ErrorResponse": {
+            "Error": {"Type": "Sender", "Code": "AccessDenied", "Message": error.message},
+            "RequestId": mock_random.get_random_hex(length=32)}}, full_document=True)
+    raise error
+
+
+IAMRequest._raise_access_denied = raise_access_denied
 
 
 # --- IAM enforcement: a DynamoDB action is checked against its table's ARN ---------------------

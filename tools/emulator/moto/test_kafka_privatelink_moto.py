@@ -270,3 +270,21 @@ def test_a_dynamodb_action_is_judged_against_its_table_arn(endpoint_url, enforce
         reader.get_item(TableName="other", Key=key)
     with pytest.raises(ClientError, match="dynamodb:PutItem"):
         reader.put_item(TableName="locks", Item=key)
+
+
+def test_access_denied_names_the_action_in_the_shape_of_the_service(endpoint_url, enforced):
+    # GIVEN a user allowed nothing on ELBv2 and Route 53, and IAM enforced
+    elb = enforced("nothing-elb", allow("ec2:DescribeVpcs"), "elbv2")
+    route53 = enforced("nothing-zones", allow("ec2:DescribeVpcs"), "route53", "us-east-1")
+    enforce(endpoint_url)
+    bodies = []
+    for c in (elb, route53):
+        c.meta.events.register("before-parse", lambda response_dict, **_: bodies.append(response_dict["body"].decode()))
+    # WHEN each reads THEN it is refused as AWS refuses it: <ErrorResponse><Error>, the action named
+    for call, action in ((elb.describe_load_balancers, "elasticloadbalancing:DescribeLoadBalancers"),
+                         (route53.list_hosted_zones, "route53:ListHostedZones")):
+        with pytest.raises(ClientError) as denied:
+            call()
+        assert denied.value.response["Error"]["Code"] == "AccessDenied"
+        assert action in denied.value.response["Error"]["Message"]
+    assert all("<ErrorResponse><Error>" in b and "<Errors>" not in b for b in bodies), bodies
