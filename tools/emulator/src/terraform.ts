@@ -65,6 +65,14 @@ export class TerraformStack {
     return this.run(['plan', '-input=false', '-out=tfplan']);
   }
 
+  /**
+   * The plan of a pull request's diff: no state lock taken (`-lock=false`), nothing saved that a
+   * later apply could use; `-detailed-exitcode` 0 means no change. The caller judges the outcome.
+   */
+  readOnlyPlan() {
+    return this.run(['plan', '-input=false', '-lock=false', '-detailed-exitcode']);
+  }
+
   /** `terraform destroy`; the caller judges the outcome. */
   destroy() {
     return this.run(['destroy', '-input=false', '-auto-approve']);
