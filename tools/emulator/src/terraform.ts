@@ -28,6 +28,11 @@ export class TerraformStack {
     await this.must(['init', '-input=false']);
   }
 
+  /** `terraform init` that may be refused; the caller judges the outcome. */
+  attemptInit() {
+    return this.run(['init', '-input=false']);
+  }
+
   async validate(): Promise<Validation> {
     const ran = await this.run(['validate', '-json']);
     const out = JSON.parse(ran.stdout) as { error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };

@@ -289,8 +289,16 @@ export interface AccessKey {
 const CI_ACCOUNT = '123456789012';
 const PLAN_ROLE = 'kafka-privatelink-plan';
 const ADMIN = 'kafka-privatelink-admin';
-/** Removed from the plan roles' policy for the negative check: every NLB read goes with it. */
-const LEFT_OUT = 'elasticloadbalancing:Describe*';
+/**
+ * Actions left out of the plan user's or plan roles' policy, one at a time, and what the denial
+ * shows: moto's message naming the action, or for S3 (whose AccessDenied names none) the SDK's
+ * operation with its 403; HeadObject is authorized as s3:GetObject. Without s3:ListBucket or
+ * dynamodb:GetItem, init and plan of the default workspace still succeed here, so neither is listed.
+ */
+const LEFT_OUT = [
+  { action: 'elasticloadbalancing:Describe*', from: 'role', denied: /not authorized to perform: (elasticloadbalancing:Describe\w+)/ },
+  { action: 's3:GetObject', from: 'user', denied: /(S3: (?:Head|Get)Object), https response error StatusCode: 403/ },
+] as const;
 const everything: Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 const userArn = (name: string): string => `arn:aws:iam::${CI_ACCOUNT}:user/${name}`;
 
@@ -299,7 +307,8 @@ const userArn = (name: string): string => `arn:aws:iam::${CI_ACCOUNT}:user/${nam
  * every stack through the deploy roles; then a plan user holding only the rendered policy, plus
  * sts:AssumeRole on a plan role in each stack's account that holds only the rendered policy too,
  * plans every stack as the pull request's diff does (`-lock=false`). Each plan must be empty.
- * Then the plan roles lose one action, and the provider's plan must be denied, naming it.
+ * Then the plan user or roles lose one action at a time, and the provider's init or plan must be
+ * denied, naming it.
  */
 async function planRoleRun(d: Deployment, scenario: string, log: (l: string) => void): Promise<{ rows: StackRow[]; checks: Check[] }> {
   const spec = d.currentSpec;
@@ -351,19 +360,26 @@ async function planRoleRun(d: Deployment, scenario: string, log: (l: string) => 
       log(`${scenario}/${name}: plan as the plan role exited ${planned.code}`);
     }
 
-    await d.emulator.enforceIam(false);
-    await d.emulator.aws('iam', { roles: planRoles(withoutAction(policy, LEFT_OUT)) });
-    await d.emulator.enforceIam(true);
-    const denied = await d.stack(PROVIDER_STACK).readOnlyPlan();
-    const action = /not authorized to perform: (elasticloadbalancing:Describe\w+)/.exec(denied.stderr)?.[1];
-    checks.push(
-      check(
-        `${scenario}/${PROVIDER_STACK}: without ${LEFT_OUT} the plan is denied, naming the action`,
-        denied.code === 1 && action !== undefined && /AccessDenied/.test(denied.stderr),
-        `exit ${denied.code}; ${action ? `denied ${action}` : `no elasticloadbalancing action denied: ${tail(denied, 4)}`}`,
-      ),
-    );
-    log(`${scenario}: without ${LEFT_OUT} the provider plan exited ${denied.code}${action ? `, denied ${action}` : ''}`);
+    // Each left-out action, one at a time: the provider's init or plan must stop at it.
+    for (const { action, from, denied } of LEFT_OUT) {
+      const userPolicy = from === 'user' ? withoutAction(planUser, action) : planUser;
+      const rolePolicy = from === 'role' ? withoutAction(policy, action) : policy;
+      await d.emulator.enforceIam(false);
+      await d.emulator.aws('iam', { users: [{ account: CI_ACCOUNT, name: PLAN_ROLE, policy: userPolicy }], roles: planRoles(rolePolicy) });
+      await d.emulator.enforceIam(true);
+      const tf = d.stack(PROVIDER_STACK);
+      const init = await tf.attemptInit();
+      const ran = init.code === 0 ? await tf.readOnlyPlan() : init;
+      const named = denied.exec(ran.stdout + ran.stderr)?.[1];
+      checks.push(
+        check(
+          `${scenario}/${PROVIDER_STACK}: without ${action} on the plan ${from}, init or plan is denied`,
+          ran.code === 1 && named !== undefined,
+          `exit ${ran.code}; ${named ? `denied ${named}` : `no denial of ${action}: ${tail(ran, 4)}`}`,
+        ),
+      );
+      log(`${scenario}: without ${action} the provider's ${init.code === 0 ? 'plan' : 'init'} exited ${ran.code}${named ? `, denied ${named}` : ''}`);
+    }
     return { rows: deployed.rows, checks };
   } finally {
     await d.emulator.enforceIam(false);
