@@ -35,7 +35,8 @@ function localPath({ plan, stackName, outdir, stateRoot, fromStack }: StateLocat
   return untemplated(path, 'the local state path', 'keep them out of backend.directory, the repository folder and the output folder');
 }
 
-function s3Config(plan: ExposurePlan, stackName: string) {
+/** `locks`: the stack's own backend; a read of another stack's state takes no lock. */
+function s3Config(plan: ExposurePlan, stackName: string, locks: boolean) {
   if (plan.backend.type !== 's3') throw new Error('internal: not an S3 backend');
   const b = plan.backend;
   return {
@@ -43,7 +44,8 @@ function s3Config(plan: ExposurePlan, stackName: string) {
     key: untemplated(`${b.keyPrefix}/${stateKey(plan, stackName)}`, 'the S3 state key', 'change backend.keyPrefix'),
     region: b.region,
     encrypt: true,
-    ...(b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
+    // In a read, Terraform >= 1.11 warns that dynamodb_table is deprecated.
+    ...(locks && b.dynamodbTable ? { dynamodbTable: b.dynamodbTable } : {}),
     ...(b.roleArn ? { assumeRole: { roleArn: b.roleArn } } : {}),
   };
 }
@@ -54,7 +56,7 @@ export function configureBackend(stack: TerraformStack, props: Omit<StateLocatio
     new LocalBackend(stack, { path: localPath({ ...props, fromStack: props.stackName }) });
     return;
   }
-  new S3Backend(stack, s3Config(props.plan, props.stackName));
+  new S3Backend(stack, s3Config(props.plan, props.stackName, true));
   if (props.plan.backend.dynamodbTable === undefined) {
     // S3-native state locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no field for it.
     stack.addOverride('terraform.backend.s3.use_lockfile', true);
@@ -70,5 +72,5 @@ export function remoteState(
   if (props.plan.backend.type === 'local') {
     return new DataTerraformRemoteStateLocal(scope, id, { path: localPath(props) });
   }
-  return new DataTerraformRemoteStateS3(scope, id, s3Config(props.plan, props.stackName));
+  return new DataTerraformRemoteStateS3(scope, id, s3Config(props.plan, props.stackName, false));
 }

@@ -4,6 +4,8 @@ stdout.
 
     python aws.py seed      < world.json   →  ids of every VPC, subnet, security group, instance
     python aws.py dns       < query.json   →  a consumer's zone records and its endpoints' entries
+    python aws.py state     < state.json   →  creates an S3 state bucket and a DynamoDB lock table
+    python aws.py iam       < iam.json     →  users and roles with one inline policy each; users' keys
 """
 
 import json
@@ -76,9 +78,45 @@ def dns(query: dict) -> dict:
     }
 
 
+def state(query: dict) -> dict:
+    """query: {"account", "region", "bucket", "table"}: what an S3 backend with a lock table reads."""
+    aws = session(query["account"], query["region"])
+    aws.client("s3").create_bucket(Bucket=query["bucket"], CreateBucketConfiguration={"LocationConstraint": query["region"]})
+    aws.client("dynamodb").create_table(TableName=query["table"], BillingMode="PAY_PER_REQUEST",
+                                        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+                                        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+    return {}
+
+
+def iam(query: dict) -> dict:
+    """query: {"users": [{"account", "name", "policy"}], "roles": [{"account", "name", "policy", "trusted"}]}:
+    each created where missing, its one inline policy (put again) the given document; a role trusts
+    the `trusted` principal ARNs. → {"users": {name: {"accessKeyId", "secretAccessKey"}}} for new users."""
+    keys = {}
+    for user in query.get("users", []):
+        client = session(user["account"], "us-east-1").client("iam")
+        try:
+            client.create_user(UserName=user["name"])
+            key = client.create_access_key(UserName=user["name"])["AccessKey"]
+            keys[user["name"]] = {"accessKeyId": key["AccessKeyId"], "secretAccessKey": key["SecretAccessKey"]}
+        except client.exceptions.EntityAlreadyExistsException:
+            pass
+        client.put_user_policy(UserName=user["name"], PolicyName="policy", PolicyDocument=json.dumps(user["policy"]))
+    for role in query.get("roles", []):
+        client = session(role["account"], "us-east-1").client("iam")
+        trust = {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": role["trusted"]}, "Action": "sts:AssumeRole"}]}
+        try:
+            client.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(trust))
+        except client.exceptions.EntityAlreadyExistsException:
+            pass
+        client.put_role_policy(RoleName=role["name"], PolicyName="policy", PolicyDocument=json.dumps(role["policy"]))
+    return {"users": keys}
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    handlers = {"seed": seed, "dns": dns}
+    handlers = {"seed": seed, "dns": dns, "state": state, "iam": iam}
     if command not in handlers:
         sys.exit(f"usage: aws.py {'|'.join(handlers)} < input.json")
     json.dump(handlers[command](json.load(sys.stdin)), sys.stdout, indent=2, sort_keys=True)

@@ -23,9 +23,12 @@ from moto.ec2.models.security_groups import SecurityGroupRule
 from moto.ec2.models.subnets import SubnetBackend
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses import EC2Response
+from moto.dynamodb.responses import DynamoHandler
 from moto.elbv2.exceptions import ELBClientError
 from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer
 from moto.elbv2.responses import ELBV2Response
+from moto.core.exceptions import AccessDeniedError
+from moto.iam.access_control import IAMRequest, IAMRequestBase
 from moto.moto_api._internal import mock_random
 from moto.route53.responses import Route53
 
@@ -316,6 +319,55 @@ def create_hosted_zone(self: Any) -> ActionResult:
 
 
 Route53.create_hosted_zone = create_hosted_zone
+
+
+# --- IAM enforcement: a GET without a body is signed as an empty payload ----------------------
+
+_original_create_aws_request = IAMRequestBase._create_aws_request
+
+
+def create_aws_request(self: Any) -> Any:
+    request = _original_create_aws_request(self)
+    # moto re-signs a request with its parsed parameters when the body is empty, so every signed
+    # GET of a REST service (Route 53's GetHostedZone, GetChange, ...) fails its signature check.
+    if self._method in ("GET", "HEAD") and not self._body:
+        request.data = b""
+    return request
+
+
+IAMRequestBase._create_aws_request = create_aws_request
+
+
+# --- IAM enforcement: AccessDenied in the error shape of the service's protocol ---------------
+
+def raise_access_denied(self: Any) -> None:
+    from xmltodict import unparse
+
+    error = AccessDeniedError(user_arn=self._access_key.arn, action=self._action)
+    if self._service == "dynamodb":
+        raise error.to_json()
+    if self._service != "ec2":
+        # Query and REST-XML services (ELBv2, Route 53, STS, IAM) answer <ErrorResponse><Error>; moto
+        # sends EC2's <Errors> wrapper, which the AWS SDK for Go reads as UnknownError, losing the
+        # message that names the action.
+        error.description = unparse({"ErrorResponse": {
+            "Error": {"Type": "Sender", "Code": "AccessDenied", "Message": error.message},
+            "RequestId": mock_random.get_random_hex(length=32)}}, full_document=True)
+    raise error
+
+
+IAMRequest._raise_access_denied = raise_access_denied
+
+
+# --- IAM enforcement: a DynamoDB action is checked against its table's ARN ---------------------
+
+def dynamodb_resource(self: Any) -> str:
+    # moto checks every DynamoDB action against "*", so a policy scoped to a table never allows it.
+    table = (getattr(self, "params", None) or {}).get("TableName")
+    return f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{table}" if table else "*"
+
+
+DynamoHandler._determine_resource = dynamodb_resource
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Each patch of kafka_privatelink_moto, against moto's real server with the patches applied."""
 
+import json
 import os
 
 import boto3
 import pytest
+import requests
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
@@ -207,3 +209,82 @@ def test_cross_region_endpoint_keeps_the_services_region(endpoint_url):
                                           SubnetIds=[subnet], ServiceRegion=REGION)["VpcEndpoint"]
     described = dublin.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"][0]
     assert (endpoint["ServiceRegion"], described["ServiceRegion"]) == (REGION, REGION)
+
+
+# --- IAM enforcement ------------------------------------------------------------------------
+
+@pytest.fixture
+def enforced(endpoint_url):
+    """A user in moto's default account whose one inline policy is `policy`; IAM enforced while
+    the test runs."""
+    iam = boto3.client("iam", region_name="us-east-1", endpoint_url=endpoint_url,
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    made = []
+
+    def user(name, policy, service, region=REGION):
+        iam.create_user(UserName=name)
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        iam.put_user_policy(UserName=name, PolicyName="policy", PolicyDocument=json.dumps(policy))
+        made.append(name)
+        return boto3.client(service, region_name=region, endpoint_url=endpoint_url,
+                            aws_access_key_id=key["AccessKeyId"], aws_secret_access_key=key["SecretAccessKey"])
+
+    yield user
+    requests.post(f"{endpoint_url}/moto-api/reset-auth", data="inf")
+
+
+def enforce(endpoint_url):
+    requests.post(f"{endpoint_url}/moto-api/reset-auth", data="0").raise_for_status()
+
+
+def allow(*actions, resource="*"):
+    return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": list(actions), "Resource": resource}]}
+
+
+def test_a_signed_get_without_a_body_passes_the_signature_check(endpoint_url, enforced):
+    # GIVEN a user allowed to create and read hosted zones, and IAM enforced
+    route53 = enforced("zones", allow("route53:CreateHostedZone", "route53:GetHostedZone", "route53:ListResourceRecordSets"), "route53", "us-east-1")
+    enforce(endpoint_url)
+    zone = route53.create_hosted_zone(Name="signed.example.", CallerReference="signed")["HostedZone"]["Id"]
+    # WHEN it reads the zone with GETs THEN they are allowed
+    assert route53.get_hosted_zone(Id=zone)["HostedZone"]["Name"] == "signed.example."
+    assert route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]
+    # AND a GET it is not allowed is refused
+    with pytest.raises(ClientError):
+        route53.get_change(Id="C0000000000000")
+
+
+def test_a_dynamodb_action_is_judged_against_its_table_arn(endpoint_url, enforced):
+    # GIVEN a user allowed GetItem on one table only, and two tables
+    boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint_url, aws_access_key_id="test", aws_secret_access_key="test")
+    admin = enforced("tables", allow("dynamodb:*"), "dynamodb")
+    for table in ("locks", "other"):
+        admin.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+                           AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}])
+    reader = enforced("reader", allow("dynamodb:GetItem", resource="arn:aws:dynamodb:*:*:table/locks"), "dynamodb")
+    enforce(endpoint_url)
+    key = {"LockID": {"S": "coban/provider.tfstate-md5"}}
+    # WHEN it reads its table THEN it may; the other table, or a write, is refused naming the action
+    assert "Item" not in reader.get_item(TableName="locks", Key=key)
+    with pytest.raises(ClientError, match="dynamodb:GetItem"):
+        reader.get_item(TableName="other", Key=key)
+    with pytest.raises(ClientError, match="dynamodb:PutItem"):
+        reader.put_item(TableName="locks", Item=key)
+
+
+def test_access_denied_names_the_action_in_the_shape_of_the_service(endpoint_url, enforced):
+    # GIVEN a user allowed nothing on ELBv2 and Route 53, and IAM enforced
+    elb = enforced("nothing-elb", allow("ec2:DescribeVpcs"), "elbv2")
+    route53 = enforced("nothing-zones", allow("ec2:DescribeVpcs"), "route53", "us-east-1")
+    enforce(endpoint_url)
+    bodies = []
+    for c in (elb, route53):
+        c.meta.events.register("before-parse", lambda response_dict, **_: bodies.append(response_dict["body"].decode()))
+    # WHEN each reads THEN it is refused as AWS refuses it: <ErrorResponse><Error>, the action named
+    for call, action in ((elb.describe_load_balancers, "elasticloadbalancing:DescribeLoadBalancers"),
+                         (route53.list_hosted_zones, "route53:ListHostedZones")):
+        with pytest.raises(ClientError) as denied:
+            call()
+        assert denied.value.response["Error"]["Code"] == "AccessDenied"
+        assert action in denied.value.response["Error"]["Message"]
+    assert all("<ErrorResponse><Error>" in b and "<Errors>" not in b for b in bodies), bodies

@@ -88,8 +88,18 @@ export class Emulator {
     if (!response.ok) throw new Error(`resetting the emulator failed: ${response.status}`);
   }
 
+  /**
+   * Turns moto's IAM enforcement on or off in the running server (its `/moto-api/reset-auth`, which
+   * sets `INITIAL_NO_AUTH_ACTION_COUNT`): on, every request must be signed by a known identity and
+   * allowed by its policies; off, as moto starts.
+   */
+  async enforceIam(on: boolean): Promise<void> {
+    const response = await fetch(`${this.url}/moto-api/reset-auth`, { method: 'POST', body: on ? '0' : 'inf' });
+    if (!response.ok) throw new Error(`turning the emulator's IAM enforcement ${on ? 'on' : 'off'} failed: ${response.status}`);
+  }
+
   /** Runs one command of moto/aws.py with `input` as JSON; returns its JSON answer. */
-  async aws<T>(command: 'seed' | 'dns', input: unknown): Promise<T> {
+  async aws<T>(command: 'seed' | 'dns' | 'state' | 'iam', input: unknown): Promise<T> {
     const ran = await mustSucceed(
       `aws.py ${command}`,
       runCommand(this.tools.python, [join(MOTO_DIR, 'aws.py'), command], {

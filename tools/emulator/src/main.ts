@@ -1,6 +1,6 @@
 // `npx nx run emulator:verify`: every stack of each scenario through real Terraform and the real
 // AWS provider, against moto's AWS API emulator with our PrivateLink extension (tools/emulator/moto).
-//   --scenario NAME   only this part: example, sharded-60, cross-region, lost-lockfile, or used-by (the nx/cdktf
+//   --scenario NAME   only this part: example, sharded-60, cross-region, lost-lockfile, plan-role, or used-by (the nx/cdktf
 //                     commands, which rewrite the repository's cdktf.out); repeatable
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

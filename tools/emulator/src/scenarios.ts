@@ -15,6 +15,8 @@ export interface Scenario {
   readonly lifecycle?: SpareBroker;
   /** After the deploy, the lockfile is deleted and synth allocates afresh: the provider's plan must be refused. */
   readonly losesLockfile?: boolean;
+  /** Deployed by an admin and then planned with only the plan role's policy, IAM enforced. */
+  readonly planRole?: boolean;
 }
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'coban.yaml');
@@ -79,4 +81,18 @@ export function lostLockfile(): Scenario {
   };
 }
 
-export const ALL_SCENARIOS = [example, sharded, crossRegion, lostLockfile] as const;
+/**
+ * The example with its state in S3 and a DynamoDB lock table, deployed by an admin and planned by
+ * the pull-request plan role (tools/ci/plan-role-policy.json), with moto enforcing IAM.
+ */
+export function planRole(): Scenario {
+  const spec = exampleSpec();
+  return {
+    name: 'plan-role',
+    spec: { ...spec, backend: { type: 's3', bucket: 'coban-state', region: spec.provider.region, keyPrefix: 'kafka-privatelink', dynamodbTable: 'coban-locks' } },
+    lockfile: join(REPO_ROOT, 'examples', 'coban.ports-lock.json'),
+    planRole: true,
+  };
+}
+
+export const ALL_SCENARIOS = [example, sharded, crossRegion, lostLockfile, planRole] as const;

@@ -28,6 +28,11 @@ export class TerraformStack {
     await this.must(['init', '-input=false']);
   }
 
+  /** `terraform init` that may be refused; the caller judges the outcome. */
+  attemptInit() {
+    return this.run(['init', '-input=false']);
+  }
+
   async validate(): Promise<Validation> {
     const ran = await this.run(['validate', '-json']);
     const out = JSON.parse(ran.stdout) as { error_count: number; diagnostics: { severity: string; summary: string; detail?: string }[] };
@@ -63,6 +68,14 @@ export class TerraformStack {
   /** A plan that may be refused; the caller judges the outcome. */
   attemptPlan() {
     return this.run(['plan', '-input=false', '-out=tfplan']);
+  }
+
+  /**
+   * The plan of a pull request's diff: no state lock taken (`-lock=false`), nothing saved that a
+   * later apply could use; `-detailed-exitcode` 0 means no change. The caller judges the outcome.
+   */
+  readOnlyPlan() {
+    return this.run(['plan', '-input=false', '-lock=false', '-detailed-exitcode']);
   }
 
   /** `terraform destroy`; the caller judges the outcome. */

@@ -7,8 +7,9 @@ import { checkConsumerDns, DnsAnswer } from './dns-check';
 import { Emulator } from './emulator';
 import { guardsNamedIn, refusedGuards } from './guards';
 import { addSummaries, formatCounts, PlanSummary } from './plan-summary';
-import { mustSucceed, runCommand } from './process';
+import { mustSucceed, runCommand, tail } from './process';
 import { Check, StackRow } from './report';
+import { Policy, readOnlyViolations, renderPlanRolePolicy, withoutAction } from './plan-role';
 import { Scenario } from './scenarios';
 import { stackDir, TerraformStack } from './terraform';
 import { deriveSpec, seedRequest, Seeded, withBroker, withoutBroker } from './world';
@@ -29,6 +30,8 @@ export class Deployment {
   readonly specPath: string;
   readonly outdir: string;
   readonly logFile: string;
+  /** The AWS keys Terraform runs with. @default - the emulator's own test credentials */
+  credentials?: AccessKey;
 
   constructor(
     readonly emulator: Emulator,
@@ -93,7 +96,8 @@ export class Deployment {
   }
 
   stack(name: string, outdir = this.outdir): TerraformStack {
-    return new TerraformStack(this.terraform, stackDir(outdir, name), this.emulator.env(), this.logFile);
+    const keys = this.credentials ? { AWS_ACCESS_KEY_ID: this.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: this.credentials.secretAccessKey } : {};
+    return new TerraformStack(this.terraform, stackDir(outdir, name), this.emulator.env(keys), this.logFile);
   }
 
   /** Reads back each consumer's zone and endpoints from the emulator and checks every name. */
@@ -276,9 +280,116 @@ async function lostLockfile(d: Deployment, log: (l: string) => void): Promise<Ch
   return checks;
 }
 
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/** moto's default account: the CI account that holds the state and the CI identities. */
+const CI_ACCOUNT = '123456789012';
+const PLAN_ROLE = 'kafka-privatelink-plan';
+const ADMIN = 'kafka-privatelink-admin';
+/**
+ * Actions left out of the plan user's or plan roles' policy, one at a time, and what the denial
+ * shows: moto's message naming the action, or for S3 (whose AccessDenied names none) the SDK's
+ * operation with its 403; HeadObject is authorized as s3:GetObject. Without s3:ListBucket or
+ * dynamodb:GetItem, init and plan of the default workspace still succeed here, so neither is listed.
+ */
+const LEFT_OUT = [
+  { action: 'elasticloadbalancing:Describe*', from: 'role', denied: /not authorized to perform: (elasticloadbalancing:Describe\w+)/ },
+  { action: 's3:GetObject', from: 'user', denied: /(S3: (?:Head|Get)Object), https response error StatusCode: 403/ },
+] as const;
+const everything: Policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+const userArn = (name: string): string => `arn:aws:iam::${CI_ACCOUNT}:user/${name}`;
+
+/**
+ * The pull-request plan role against moto with IAM enforced. An admin user (CI account) deploys
+ * every stack through the deploy roles; then a plan user holding only the rendered policy, plus
+ * sts:AssumeRole on a plan role in each stack's account that holds only the rendered policy too,
+ * plans every stack as the pull request's diff does (`-lock=false`). Each plan must be empty.
+ * Then the plan user or roles lose one action at a time, and the provider's init or plan must be
+ * denied, naming it.
+ */
+async function planRoleRun(d: Deployment, scenario: string, log: (l: string) => void): Promise<{ rows: StackRow[]; checks: Check[] }> {
+  const spec = d.currentSpec;
+  const backend = spec.backend;
+  if (backend?.type !== 's3' || !backend.dynamodbTable || !backend.keyPrefix) throw new Error(`${scenario}: needs an S3 backend with a key prefix and a lock table`);
+  const accounts = [...new Set([spec.provider.account, ...(spec.consumers ?? []).map((c) => c.account)])];
+  const planRoleArn = (account: string): string => `arn:aws:iam::${account}:role/${PLAN_ROLE}`;
+  const policy = renderPlanRolePolicy({ bucket: backend.bucket, keyPrefix: backend.keyPrefix, table: backend.dynamodbTable });
+  const planUser: Policy = {
+    ...policy,
+    Statement: [...policy.Statement, { Sid: 'AssumePlanRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: accounts.map(planRoleArn) }],
+  };
+  const checks: Check[] = [];
+  const violations = readOnlyViolations(planUser);
+  checks.push(check(`${scenario}: the plan user's policy (the file plus sts:AssumeRole on the plan roles) is read-only`, violations.length === 0, violations.join('; ')));
+  const planRoles = (p: Policy) => accounts.map((account) => ({ account, name: PLAN_ROLE, policy: p, trusted: [userArn(PLAN_ROLE)] }));
+
+  await d.emulator.aws('state', { account: CI_ACCOUNT, region: backend.region, bucket: backend.bucket, table: backend.dynamodbTable });
+  const { users } = await d.emulator.aws<{ users: Record<string, AccessKey> }>('iam', {
+    users: [
+      { account: CI_ACCOUNT, name: ADMIN, policy: everything },
+      { account: CI_ACCOUNT, name: PLAN_ROLE, policy: planUser },
+    ],
+    roles: [...accounts.map((account) => ({ account, name: 'kafka-privatelink-deploy', policy: everything, trusted: [userArn(ADMIN)] })), ...planRoles(policy)],
+  });
+  await d.emulator.enforceIam(true);
+  try {
+    d.credentials = users[ADMIN];
+    await d.synth();
+    const deployed = await deployAll(d, scenario, log);
+    checks.push(...deployed.checks);
+    if (deployed.checks.some((c) => !c.passed)) return { rows: deployed.rows, checks };
+
+    // The pull request's synth: the same stacks, reaching each account through its plan role.
+    d.write({
+      ...spec,
+      provider: { ...spec.provider, assumeRoleArn: planRoleArn(spec.provider.account) },
+      consumers: (spec.consumers ?? []).map((c) => ({ ...c, assumeRoleArn: planRoleArn(c.account) })),
+    });
+    await d.synth();
+    d.credentials = users[PLAN_ROLE];
+    for (const name of d.stacks()) {
+      const tf = d.stack(name);
+      await tf.init();
+      const planned = await tf.readOnlyPlan();
+      checks.push(
+        check(`${scenario}/${name}: plan with only the plan role's policy is empty`, planned.code === 0, planned.code === 0 ? 'exit 0, no change' : `exit ${planned.code}: ${tail(planned, 6)}`),
+      );
+      log(`${scenario}/${name}: plan as the plan role exited ${planned.code}`);
+    }
+
+    // Each left-out action, one at a time: the provider's init or plan must stop at it.
+    for (const { action, from, denied } of LEFT_OUT) {
+      const userPolicy = from === 'user' ? withoutAction(planUser, action) : planUser;
+      const rolePolicy = from === 'role' ? withoutAction(policy, action) : policy;
+      await d.emulator.enforceIam(false);
+      await d.emulator.aws('iam', { users: [{ account: CI_ACCOUNT, name: PLAN_ROLE, policy: userPolicy }], roles: planRoles(rolePolicy) });
+      await d.emulator.enforceIam(true);
+      const tf = d.stack(PROVIDER_STACK);
+      const init = await tf.attemptInit();
+      const ran = init.code === 0 ? await tf.readOnlyPlan() : init;
+      const named = denied.exec(ran.stdout + ran.stderr)?.[1];
+      checks.push(
+        check(
+          `${scenario}/${PROVIDER_STACK}: without ${action} on the plan ${from}, init or plan is denied`,
+          ran.code === 1 && named !== undefined,
+          `exit ${ran.code}; ${named ? `denied ${named}` : `no denial of ${action}: ${tail(ran, 4)}`}`,
+        ),
+      );
+      log(`${scenario}: without ${action} the provider's ${init.code === 0 ? 'plan' : 'init'} exited ${ran.code}${named ? `, denied ${named}` : ''}`);
+    }
+    return { rows: deployed.rows, checks };
+  } finally {
+    await d.emulator.enforceIam(false);
+  }
+}
+
 export async function runScenario(emulator: Emulator, terraform: string, workDir: string, scenario: Scenario, log: (l: string) => void): Promise<ScenarioResult> {
   const d = await Deployment.prepare(emulator, terraform, join(workDir, scenario.name), scenario);
   log(`${scenario.name}: seeded the emulator, spec ${relative(REPO_ROOT, d.specPath)}`);
+  if (scenario.planRole) return planRoleRun(d, scenario.name, log);
   await d.synth();
   const { rows, checks } = await deployAll(d, scenario.name, log);
   if (checks.some((c) => !c.passed)) return { rows, checks };

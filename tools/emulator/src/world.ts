@@ -101,7 +101,7 @@ function must<T>(value: T | undefined, what: string): T {
 
 /**
  * `spec` with every id replaced by what the emulator created, every stack deploying through a
- * role in its own account, state under `stateDirectory`.
+ * role in its own account, state under `stateDirectory` unless the spec keeps it in S3.
  */
 export function deriveSpec(spec: SpecInput, seeded: Seeded, stateDirectory: string): SpecInput {
   const provider = must(seeded.provider, 'the provider VPC');
@@ -116,7 +116,8 @@ export function deriveSpec(spec: SpecInput, seeded: Seeded, stateDirectory: stri
       assumeRoleArn: spec.provider.assumeRoleArn ?? deployRoleArn(spec.provider.account),
     },
     brokers: spec.brokers.map((b) => (spec.provider.targetType === 'ip' ? b : { ...b, instanceId: instance(b.id) })),
-    backend: { type: 'local', directory: stateDirectory },
+    // An S3 backend is the scenario's own (its bucket and table are in the emulator); else local state.
+    backend: spec.backend?.type === 's3' ? spec.backend : { type: 'local', directory: stateDirectory },
     consumers: (spec.consumers ?? []).map((c) => {
       const vpc = must(seeded[`consumer:${c.name}`], `the VPC of consumer ${c.name}`);
       return {

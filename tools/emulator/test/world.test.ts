@@ -1,4 +1,4 @@
-import { example, lostLockfile, sharded } from '../src/scenarios';
+import { example, lostLockfile, planRole, sharded } from '../src/scenarios';
 import { BROKER_GROUP, deployRoleArn, deriveSpec, Seeded, seedRequest, withBroker, withoutBroker } from '../src/world';
 
 const seededFor = (request: ReturnType<typeof seedRequest>): Seeded =>
@@ -73,6 +73,14 @@ describe('deriveSpec', () => {
     expect(derived.brokers.map((b) => b.instanceId)).toEqual(['i-101', 'i-201', 'i-301']);
     expect(derived.backend).toEqual({ type: 'local', directory: '.gen/emulator/example/state' });
     expect(derived.consumers![0]).toMatchObject({ vpcId: 'vpc-1', assumeRoleArn: deployRoleArn('222222222222') });
+  });
+
+  it('keeps an S3 backend, whose bucket and lock table the scenario creates in the emulator', () => {
+    // GIVEN the plan-role scenario, its state in S3  WHEN derived
+    const { spec } = planRole();
+    const derived = deriveSpec(spec, seededFor(seedRequest(spec)), '.gen/emulator/plan-role/state');
+    // THEN the state stays in its bucket, key prefix and lock table
+    expect(derived.backend).toEqual({ type: 's3', bucket: 'coban-state', region: 'ap-southeast-1', keyPrefix: 'kafka-privatelink', dynamodbTable: 'coban-locks' });
   });
 
   it('adds and removes brokers by id', () => {
