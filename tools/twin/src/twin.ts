@@ -15,26 +15,6 @@ import { run } from './shell';
 import { Supervisor } from './supervisor';
 import { buildTopology, Client, Topology } from './topology';
 
-export interface VerifyOptions {
-  readonly specPath: string;
-  /** Scratch folder for spec copies, synth output, configs, logs and Kafka data. */
-  readonly workDir: string;
-  readonly supervisor: Supervisor;
-  /** Client sessions per client host and variant, for the cross-AZ figures. @default 40 */
-  readonly sessionsPerClient?: number;
-  /** Messages produced per partition (one partition per broker). @default 100 */
-  readonly messagesPerPartition?: number;
-  readonly log: (line: string) => void;
-}
-
-export interface VerifyResult {
-  readonly checks: readonly Check[];
-  /** The closing lines: reachability, messages, cross-AZ figures, scale-out. */
-  readonly summary: readonly string[];
-  readonly details: readonly string[];
-}
-
-
 /** How a twin starts beyond its listener sections. */
 export interface TwinOptions {
   /** Hosts that get their service but stay stopped. */
