@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Tools } from './provision';
 import { mustSucceed, runCommand } from './process';
 
 const MOTO_DIR = join(__dirname, '..', 'moto');
 
-/** A free TCP port on loopback, for the emulator to bind. */
-function freePort(): Promise<number> {
+/** Ports handed to an emulator of this process: the kernel may offer a closed one again. */
+const handedOut = new Set<number>();
+
+/** A port the kernel offers on loopback, closed again at once. */
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -19,11 +22,40 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A free TCP port on loopback for one emulator, never one another emulator of this run got. */
+export async function freePort(offer: () => Promise<number> = kernelPort): Promise<number> {
+  for (;;) {
+    const port = await offer();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
 export interface EmulatorOptions {
   /** Accounts whose AZ names are shifted against the AZ IDs, as AWS maps them per account. */
   readonly shiftedAzAccounts: readonly string[];
   readonly logDir: string;
+  /**
+   * The pool slot this emulator's scenario runs in (tools/emulator/src/pool.ts): Terraform's plugin
+   * cache is not safe for concurrent `terraform init`s, so each slot has its own. @default 0
+   */
+  readonly slot?: number;
 }
+
+/**
+ * Terraform's plugin cache for a pool slot. With the filesystem mirror there is none: Terraform
+ * links the mirror's read-only folder into each stack, which any number of inits may share, and a
+ * cache would copy the 905 MB binary. With the registry, slot 0 keeps provision.sh's cache (filled
+ * by its probe) and every other slot has one of its own, filled on its first init.
+ */
+export function pluginCacheFor(tools: Pick<Tools, 'awsProviderSource' | 'cliConfig'>, slot: number): string | undefined {
+  if (tools.awsProviderSource === 'mirror') return undefined;
+  return join(dirname(tools.cliConfig), slot === 0 ? 'terraform-plugin-cache' : `terraform-plugin-cache-${slot}`);
+}
+
+/** moto exited before it answered: most often its port was taken by another process meanwhile. */
+class PortLost extends Error {}
 
 /** moto's server, bound to 127.0.0.1, with our PrivateLink extension loaded. */
 export class Emulator {
@@ -32,10 +64,24 @@ export class Emulator {
     private readonly child: ChildProcess,
     readonly url: string,
     private readonly logDir: string,
+    private readonly pluginCache: string | undefined,
   ) {}
 
+  /** Starts moto on a port of its own; a port taken by another process in between is retried. */
   static async start(tools: Tools, options: EmulatorOptions): Promise<Emulator> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Emulator.startOnce(tools, options);
+      } catch (error) {
+        if (!(error instanceof PortLost) || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(tools: Tools, options: EmulatorOptions): Promise<Emulator> {
     mkdirSync(options.logDir, { recursive: true });
+    const pluginCache = pluginCacheFor(tools, options.slot ?? 0);
+    if (pluginCache) mkdirSync(pluginCache, { recursive: true });
     const port = await freePort();
     const child = spawn(tools.python, [join(MOTO_DIR, 'kafka_privatelink_moto.py'), '-H', '127.0.0.1', '-p', String(port)], {
       cwd: MOTO_DIR,
@@ -46,10 +92,10 @@ export class Emulator {
       },
       stdio: ['ignore', 'ignore', 'ignore'],
     });
-    const emulator = new Emulator(tools, child, `http://127.0.0.1:${port}`, options.logDir);
+    const emulator = new Emulator(tools, child, `http://127.0.0.1:${port}`, options.logDir, pluginCache);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the emulator exited with ${child.exitCode} at start`);
+      if (child.exitCode !== null) throw new PortLost(`the emulator on port ${port} exited with ${child.exitCode} at start`);
       try {
         const response = await fetch(`${emulator.url}/moto-api/data.json`);
         if (response.ok) return emulator;
@@ -65,6 +111,7 @@ export class Emulator {
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     const inherited = { ...process.env };
     delete inherited.AWS_PROFILE;
+    delete inherited.TF_PLUGIN_CACHE_DIR;
     return {
       ...inherited,
       AWS_ENDPOINT_URL: this.url,
@@ -75,6 +122,7 @@ export class Emulator {
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       TF_CLI_CONFIG_FILE: this.tools.cliConfig,
+      ...(this.pluginCache ? { TF_PLUGIN_CACHE_DIR: this.pluginCache } : {}),
       TF_IN_AUTOMATION: '1',
       CHECKPOINT_DISABLE: '1',
       PATH: `${join(this.tools.terraform, '..')}:${process.env.PATH ?? ''}`,

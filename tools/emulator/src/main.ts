@@ -1,18 +1,22 @@
 // `npx nx run emulator:verify`: every stack of each scenario through real Terraform and the real
 // AWS provider, against moto's AWS API emulator with our PrivateLink extension (tools/emulator/moto).
+// Each scenario has an emulator of its own (its own moto server, port and folder), and up to
+// --jobs of them run side by side; the used-by commands run after them, alone.
 //   --scenario NAME   only this part: example, sharded-60, cross-region, lost-lockfile, plan-role, or used-by (the nx/cdktf
 //                     commands, which rewrite the repository's cdktf.out); repeatable
+//   --jobs N          scenarios side by side (default: the cores plus one); --jobs 1 runs them one after another
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@kafka-privatelink/cluster-spec';
 import { Emulator } from './emulator';
 import { formatCounts } from './plan-summary';
-import { runCommand } from './process';
-import { provision } from './provision';
+import { exclusively, runCommand } from './process';
+import { parseJobs, prefixed, runPool } from './pool';
+import { provision, Tools } from './provision';
 import { Check, checksTable, closingLine, StackRow, stackTable } from './report';
-import { ALL_SCENARIOS, example } from './scenarios';
+import { ALL_SCENARIOS, example, Scenario } from './scenarios';
 import { USED_BY, usedByCommands } from './used-by';
-import { runScenario } from './verify';
+import { runScenario, ScenarioResult } from './verify';
 import { consumerAccountsOf } from './world';
 
 const RESULTS = join(REPO_ROOT, '.gen', 'test-results');
@@ -34,6 +38,21 @@ async function shimTests(python: string, log: (l: string) => void): Promise<bool
   return ran.code === 0;
 }
 
+/** One scenario against an emulator of its own, in its own folder; a failure becomes a check. */
+async function isolatedScenario(tools: Tools, workDir: string, scenario: Scenario, slot: number, log: (l: string) => void): Promise<ScenarioResult> {
+  let emulator: Emulator | undefined;
+  try {
+    emulator = await Emulator.start(tools, { shiftedAzAccounts: consumerAccountsOf(scenario.spec), logDir: join(workDir, 'emulators', scenario.name), slot });
+    log(`emulator at ${emulator.url}`);
+    return await runScenario(emulator, tools.terraform, workDir, scenario, log);
+  } catch (error) {
+    log(`FAILED: ${(error as Error).message}`);
+    return { rows: [], checks: [{ name: `${scenario.name}: ran to its end`, passed: false, detail: (error as Error).message }] };
+  } finally {
+    emulator?.stop();
+  }
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const log = (line: string): void => void process.stdout.write(`[emulator ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
@@ -42,6 +61,13 @@ async function main(): Promise<number> {
   const unknown = only.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     process.stderr.write(`emulator: --scenario takes ${known.join(', ')}; got ${unknown.join(', ')}\n`);
+    return 2;
+  }
+  let jobs: number;
+  try {
+    jobs = parseJobs(process.argv.includes('--jobs') ? (process.argv[process.argv.indexOf('--jobs') + 1] ?? '') : undefined);
+  } catch (error) {
+    process.stderr.write(`emulator: ${(error as Error).message}\n`);
     return 2;
   }
   const scenarios = ALL_SCENARIOS.map((s) => s()).filter((s) => only.length === 0 || only.includes(s.name));
@@ -53,35 +79,27 @@ async function main(): Promise<number> {
 
   const workDir = join(REPO_ROOT, '.gen', 'emulator');
   mkdirSync(workDir, { recursive: true });
-  const emulator = await Emulator.start(tools, {
-    shiftedAzAccounts: [...new Set([...scenarios, ...(usedBy ? [example()] : [])].flatMap((s) => consumerAccountsOf(s.spec)))],
-    logDir: workDir,
-  });
-  log(`emulator at ${emulator.url}`);
-  const rows: StackRow[] = [];
-  const checks: Check[] = [];
-  let scaleOut: string | undefined;
-  try {
-    for (const scenario of scenarios) {
-      try {
-        const result = await runScenario(emulator, tools.terraform, workDir, scenario, log);
-        rows.push(...result.rows);
-        checks.push(...result.checks);
-        if (result.scaleOut) scaleOut = formatCounts(result.scaleOut);
-      } catch (error) {
-        checks.push({ name: `${scenario.name}: ran to its end`, passed: false, detail: (error as Error).message });
-        log(`${scenario.name}: FAILED: ${(error as Error).message}`);
-      }
-    }
-    if (usedBy) {
-      try {
+  log(`${scenarios.length} scenarios, ${Math.min(jobs, scenarios.length)} side by side (--jobs ${jobs})`);
+  // Reported in the scenarios' order, not in the order they finished.
+  const results = await runPool(scenarios, jobs, (scenario, slot) => isolatedScenario(tools, workDir, scenario, slot, prefixed(scenario.name, log)));
+  const rows: StackRow[] = results.flatMap((r) => r.rows);
+  const checks: Check[] = results.flatMap((r) => r.checks);
+  const scaleOut = results.flatMap((r) => (r.scaleOut ? [formatCounts(r.scaleOut)] : [])).pop();
+  if (usedBy) {
+    // It rewrites the repository's cdktf.out and runs nx there: nothing else of this run does, and
+    // npm test keeps its other users of cdktf.out out of the way through this lock.
+    let emulator: Emulator | undefined;
+    try {
+      await exclusively(process.env.KAFKA_PRIVATELINK_CDKTF_OUT_LOCK, log, async () => {
+        emulator = await Emulator.start(tools, { shiftedAzAccounts: consumerAccountsOf(example().spec), logDir: join(workDir, 'emulators', USED_BY) });
+        log(`used-by: emulator at ${emulator.url}`);
         checks.push(...(await usedByCommands(emulator, tools.terraform, workDir, log)));
-      } catch (error) {
-        checks.push({ name: 'used-by commands ran to their end', passed: false, detail: (error as Error).message });
-      }
+      });
+    } catch (error) {
+      checks.push({ name: 'used-by commands ran to their end', passed: false, detail: (error as Error).message });
+    } finally {
+      emulator?.stop();
     }
-  } finally {
-    emulator.stop();
   }
 
   const failed = checks.filter((c) => !c.passed).length;

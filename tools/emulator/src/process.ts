@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync } from 'node:fs';
 
 export interface Ran {
@@ -63,4 +64,27 @@ export async function mustSucceed(what: string, ran: Promise<Ran>): Promise<Ran>
   const result = await ran;
   if (result.code !== 0) throw new Error(`${what} exited with ${result.code ?? 'a timeout'}:\n${tail(result)}`);
   return result;
+}
+
+/**
+ * Runs `work` while holding an exclusive flock(1) on `lockFile`, waiting for it first; without a
+ * lock file, at once. The lock is held by a child process and released when `work` ends.
+ */
+export async function exclusively<T>(lockFile: string | undefined, log: (l: string) => void, work: () => Promise<T>): Promise<T> {
+  if (!lockFile) return work();
+  const holder = spawn('flock', ['--exclusive', lockFile, 'sh', '-c', 'echo held; exec cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const waited = Date.now();
+  const held = new Promise<void>((resolve, reject) => {
+    holder.stdout.once('data', () => resolve());
+    holder.once('error', (e) => reject(new Error(`flock could not start: ${e.message}`)));
+    holder.once('exit', (code) => reject(new Error(`flock on ${lockFile} exited with ${code}`)));
+  });
+  await held;
+  if (Date.now() - waited > 1000) log(`waited ${((Date.now() - waited) / 1000).toFixed(0)} s for ${lockFile}`);
+  try {
+    return await work();
+  } finally {
+    holder.stdin.end();
+    if (holder.exitCode === null) await once(holder, 'exit');
+  }
 }
