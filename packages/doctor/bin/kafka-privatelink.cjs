@@ -1,4 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-process.stderr.write('kafka-privatelink: no command yet\n');
-process.exit(2);
+// From a checkout: the TypeScript sources through tsx. The single file (npx nx run doctor:bundle)
+// needs neither: it runs with plain node.
+require('tsx/cjs/api').register();
+require('../src/main.ts');
