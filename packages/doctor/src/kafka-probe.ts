@@ -16,6 +16,7 @@ const options = (servers: string[], access: KafkaAccess, serverName: string | tr
   clientId: 'kafka-privatelink-doctor',
   bootstrapBrokers: servers,
   connectTimeout: access.timeoutMs,
+  requestTimeout: access.timeoutMs,
   timeout: access.timeoutMs,
   retries: 0,
   // Hostname verification on, against the name each connection is made to.
