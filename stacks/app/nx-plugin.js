@@ -26,7 +26,7 @@ const APP_PACKAGE = 'stacks/app/package.json';
 // What synth writes into its output folder, and nothing else: a stack's `.terraform/`,
 // `.terraform.lock.hcl` and saved `plan` are terraform's and stay where they are when Nx replays a
 // synth from the cache.
-const SYNTH_OUTPUTS = ['.kafka-privatelink-output', 'manifest.json', 'stacks/*/cdk.tf.json', 'ansible', 'topology.md'];
+const SYNTH_OUTPUTS = ['.kafka-privatelink-output', 'manifest.json', 'stacks/*/cdk.tf.json', 'ansible', 'topology.md', 'doctor'];
 
 // A cluster's folder name reaches Nx project names and the command lines of its targets, which Nx
 // runs through a shell: only names that need no quoting become projects.

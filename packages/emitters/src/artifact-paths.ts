@@ -9,6 +9,8 @@ export const ARTIFACT_PATHS = {
   ansibleHostVars: (host: string): string => `ansible/host_vars/${host}.yml`,
   /** Markdown report: port table, allocation changes, Mermaid diagram. */
   topologyReport: 'topology.md',
+  /** What `kafka-privatelink doctor --describe` checks a consumer's view of the exposure against. */
+  doctorDescription: (consumer: string): string => `doctor/${consumer}.json`,
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { PreparedPlan } from '@kafka-privatelink/plan';
 import { ansibleHostVars, ansibleInventory } from './ansible-inventory';
 import { ARTIFACT_PATHS } from './artifact-paths';
+import { doctorDescription } from './doctor-description';
 import { topologyReport } from './topology-report';
 
 /** A file synth writes into its output folder. */
@@ -23,5 +24,9 @@ export function synthArtifacts(prepared: PreparedPlan): Artifact[] {
       content: ansibleHostVars(plan, broker),
     })),
     { path: ARTIFACT_PATHS.topologyReport, content: topologyReport({ plan }) },
+    ...plan.consumers.map((consumer) => ({
+      path: ARTIFACT_PATHS.doctorDescription(consumer.name),
+      content: doctorDescription(plan, consumer),
+    })),
   ];
 }

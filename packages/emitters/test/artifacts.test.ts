@@ -7,13 +7,14 @@ import { ARTIFACT_PATHS, synthArtifacts } from '../src';
 import { examplePlan, preparedOf } from './plans';
 
 describe('synthArtifacts', () => {
-  it('writes the inventory, one host_vars file per broker and the topology report', () => {
+  it('writes the inventory, one host_vars file per broker, the topology report and one doctor description per consumer', () => {
     expect(synthArtifacts(preparedOf(examplePlan())).map((a) => a.path)).toEqual([
       'ansible/inventory.yml',
       'ansible/host_vars/broker-101.yml',
       'ansible/host_vars/broker-201.yml',
       'ansible/host_vars/broker-301.yml',
       'topology.md',
+      'doctor/kios.json',
     ]);
     expect(ARTIFACT_PATHS.ansibleHostVars('broker-101')).toBe('ansible/host_vars/broker-101.yml');
   });

@@ -31,6 +31,7 @@ export function isSynthFile(path: string): boolean {
   const parts = path.split('/');
   if (parts.length === 1) return parts[0] === 'manifest.json' || parts[0] === 'topology.md';
   if (parts[0] === 'ansible') return path === 'ansible/inventory.yml' || (parts.length === 3 && parts[1] === 'host_vars' && parts[2].endsWith('.yml'));
+  if (parts[0] === 'doctor') return parts.length === 2 && parts[1].endsWith('.json');
   if (parts[0] !== 'stacks' || parts.length < 3) return false;
   return (parts.length === 3 && STACK_FILES.has(parts[2])) || parts[2] === 'assets';
 }
@@ -38,7 +39,7 @@ export function isSynthFile(path: string): boolean {
 /** A folder synth writes into; it must be a plain folder, never a link out of the output. */
 function isSynthFolder(path: string): boolean {
   const parts = path.split('/');
-  return path === 'stacks' || path === 'ansible' || path === 'ansible/host_vars' || (parts[0] === 'stacks' && parts.length === 2);
+  return path === 'stacks' || path === 'ansible' || path === 'ansible/host_vars' || path === 'doctor' || (parts[0] === 'stacks' && parts.length === 2);
 }
 
 /** A stack folder entry that Terraform or cdktf's CLI made. */
@@ -123,8 +124,11 @@ function isCdktfManifest(path: string): boolean {
   }
 }
 
-/** What an output of the version that wrote no marker holds at its first level. */
-const TOP_LEVEL = new Set(['manifest.json', 'stacks', 'ansible', 'topology.md']);
+/**
+ * What an output of the version that wrote no marker holds at its first level, and the doctor
+ * descriptions, so that an output of this version whose marker was lost is taken over as well.
+ */
+const TOP_LEVEL = new Set(['manifest.json', 'stacks', 'ansible', 'topology.md', 'doctor']);
 const EMPTY_OR_OURS = 'synth writes into an empty folder or into one it wrote before: choose another folder, or empty this one';
 
 const list = (paths: readonly string[]): string =>

@@ -24,6 +24,7 @@ export function synthOutputPaths(outdir: string): string[] {
     ...['.kafka-privatelink-output', 'manifest.json', 'topology.md'].filter((file) => existsSync(join(outdir, file))),
     ...(existsSync(stacks) ? readdirSync(stacks).map((stack) => join('stacks', stack, 'cdk.tf.json')).filter((file) => existsSync(join(outdir, file))) : []),
     ...listFiles(outdir, join(outdir, 'ansible')),
+    ...listFiles(outdir, join(outdir, 'doctor')),
   ].sort();
 }
 
@@ -45,7 +46,7 @@ export function terraformLockFiles(outdir: string): Files {
 /** Removes what synthOutputs lists, nothing else: `.terraform/` and the lock files stay. */
 export function removeSynthOutputs(outdir: string): void {
   for (const path of synthOutputPaths(outdir)) rmSync(join(outdir, path));
-  rmSync(join(outdir, 'ansible'), { recursive: true, force: true });
+  for (const folder of ['ansible', 'doctor']) rmSync(join(outdir, folder), { recursive: true, force: true });
 }
 
 /** Every path that is missing, extra or has other bytes in `actual`, sorted. */

@@ -11,14 +11,14 @@ describe('the synth outputs a cache hit must restore', () => {
   };
   beforeEach(() => {
     outdir = mkdtempSync(join(tmpdir(), 'bench-restore-'));
-    for (const path of ['manifest.json', 'topology.md', 'stacks/provider/cdk.tf.json', 'stacks/provider/.terraform.lock.hcl', 'stacks/provider/.terraform/plugin', 'ansible/host_vars/broker-101.yml', 'ansible/inventory.yml']) {
+    for (const path of ['manifest.json', 'topology.md', 'stacks/provider/cdk.tf.json', 'stacks/provider/.terraform.lock.hcl', 'stacks/provider/.terraform/plugin', 'ansible/host_vars/broker-101.yml', 'ansible/inventory.yml', 'doctor/kios.json']) {
       write(path);
     }
   });
   afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('are the synth targets\' outputs, without what terraform init left', () => {
-    expect(Object.keys(synthOutputs(outdir))).toEqual(['ansible/host_vars/broker-101.yml', 'ansible/inventory.yml', 'manifest.json', 'stacks/provider/cdk.tf.json', 'topology.md']);
+    expect(Object.keys(synthOutputs(outdir))).toEqual(['ansible/host_vars/broker-101.yml', 'ansible/inventory.yml', 'doctor/kios.json', 'manifest.json', 'stacks/provider/cdk.tf.json', 'topology.md']);
     expect(terraformLockFiles(outdir)).toEqual({ 'stacks/provider/.terraform.lock.hcl': 'stacks/provider/.terraform.lock.hcl' });
   });
 
