@@ -1,6 +1,11 @@
 // @ts-check
 // Local Nx plugin of this repository.
 //
+// Deploying: the `diff`, `apply` and `deploy` targets of the provider and consumer projects (the
+// example, or the spec KAFKA_PRIVATELINK_SPEC selects, in cdktf.out) and of every cluster project
+// are made here, by deployTargets, and all run stacks/app/cdktf-stacks.mjs. The provider and
+// consumer packages themselves keep only build, test and lint.
+//
 // Projects: every cluster spec `clusters/<name>/cluster.yaml` (its lockfile
 // `cluster.ports-lock.json` beside it) is its own Nx project, `cluster-<name>`, with `synth`,
 // `diff`, `apply`, `deploy` and `scan` and its own output folder `clusters/<name>/cdktf.out`.
@@ -17,11 +22,15 @@
 const { basename, dirname } = require('node:path');
 const { formatAllocations, uncommittedAllocations } = require('./lockfile-summary');
 
-// The cluster specs, and the app's package.json for the app's own synth. tools/ci/jenkins-params.cjs
-// accepts exactly the specs that this pattern and clusterOf make projects of.
+// The cluster specs, the app's package.json for the app's own synth, and the stack packages' for
+// their deploy targets. tools/ci/jenkins-params.cjs accepts exactly the specs that this pattern and
+// clusterOf make projects of.
 const CLUSTER_SPECS = 'clusters/*/cluster.yaml';
-const PROJECT_FILES = `{${CLUSTER_SPECS},stacks/app/package.json}`;
 const APP_PACKAGE = 'stacks/app/package.json';
+const PROVIDER_PACKAGE = 'stacks/provider/package.json';
+const CONSUMER_PACKAGE = 'stacks/consumer/package.json';
+const PROJECT_FILES = `{${CLUSTER_SPECS},${APP_PACKAGE},${PROVIDER_PACKAGE},${CONSUMER_PACKAGE}}`;
+const DEPLOY_SCRIPT = 'node --import tsx stacks/app/cdktf-stacks.mjs';
 
 // What synth writes into its output folder, and nothing else: a stack's `.terraform/`,
 // `.terraform.lock.hcl` and saved `plan` are terraform's and stay where they are when Nx replays a
@@ -84,16 +93,38 @@ function clusterOf(specFile) {
   return { root, folder, name: `cluster-${folder}`, outdir: `${root}/cdktf.out` };
 }
 
+/** @typedef {'provider' | 'consumers' | 'acceptance'} Side */
+
+/**
+ * The `diff`, `apply` and `deploy` targets over the synth in `outdir`, for the given sides in
+ * deploy order (the order packages/plan gives them). One side per configuration, so that a pipeline
+ * plans, approves and applies the sides in turn; without one, every side of `sides` but acceptance,
+ * whose plan reads the consumers' endpoints and so waits for their apply (`deploy` includes it).
+ * @param {{ outdir?: string, sides: Side[], synth: import('nx/src/config/workspace-json-project-json').TargetDependencyConfig | string }} where
+ *   outdir: the synth folder, or none for cdktf.out
+ */
+function deployTargets({ outdir, sides, synth }) {
+  const flag = { provider: ['--provider'], consumers: [], acceptance: ['--acceptance'] };
+  const run = (/** @type {string} */ action, /** @type {Side} */ side) => [DEPLOY_SCRIPT, action, ...flag[side], ...(outdir ? ['--output', outdir] : [])].join(' ');
+  const planned = sides.filter((side) => side !== 'acceptance');
+  const target = (/** @type {'diff' | 'apply'} */ action) => ({
+    executor: 'nx:run-commands',
+    options: { commands: planned.map((side) => run(action, side)), parallel: false, cwd: '{workspaceRoot}' },
+    configurations: sides.length > 1 ? Object.fromEntries(sides.map((side) => [side, { commands: [run(action, side)] }])) : {},
+    cache: false,
+  });
+  return {
+    diff: { ...target('diff'), dependsOn: [synth] },
+    // Exactly the plans the last diff saved: no synth first, which could change what was reviewed.
+    apply: target('apply'),
+    // the consumers' deploy includes acceptance
+    deploy: { executor: 'nx:run-commands', options: { commands: planned.map((side) => run('deploy', side)), parallel: false, cwd: '{workspaceRoot}' }, cache: false, dependsOn: [synth] },
+  };
+}
+
 /** @param {string} specFile e.g. clusters/payments/cluster.yaml */
 function clusterProject(specFile) {
   const { root, name, outdir } = clusterOf(specFile);
-  const stacks = (action, ...flags) => ['node stacks/consumer/scripts/cdktf-stacks.mjs', action, ...flags, '--output', outdir].join(' ');
-  // One side per configuration; without one, the provider and then the consumers.
-  const sides = (/** @type {'diff' | 'apply'} */ action) => ({
-    provider: { commands: [stacks(action, '--provider')] },
-    consumers: { commands: [stacks(action)] },
-    acceptance: { commands: [stacks(action, '--acceptance')] },
-  });
   return {
     root,
     name,
@@ -102,26 +133,7 @@ function clusterProject(specFile) {
     targets: {
       // The synth of this cluster only, not the example's that app:synth makes.
       synth: synthTarget({ outdir, specFile, dependsOn: [{ projects: ['app'], target: 'bundle' }] }),
-      diff: {
-        executor: 'nx:run-commands',
-        options: { commands: [stacks('diff', '--provider'), stacks('diff')], parallel: false, cwd: '{workspaceRoot}' },
-        configurations: sides('diff'),
-        cache: false,
-        dependsOn: ['synth'],
-      },
-      // Exactly the plans the last diff saved: no synth first, which could change what was reviewed.
-      apply: {
-        executor: 'nx:run-commands',
-        options: { commands: [stacks('apply', '--provider'), stacks('apply')], parallel: false, cwd: '{workspaceRoot}' },
-        configurations: sides('apply'),
-        cache: false,
-      },
-      deploy: {
-        executor: 'nx:run-commands',
-        options: { commands: [stacks('deploy', '--provider'), stacks('deploy')], parallel: false, cwd: '{workspaceRoot}' },
-        cache: false,
-        dependsOn: ['synth'],
-      },
+      ...deployTargets({ outdir, sides: ['provider', 'consumers', 'acceptance'], synth: 'synth' }),
       scan: {
         executor: 'nx:run-commands',
         options: { command: 'bash tools/ci/checkov.sh', cwd: '{workspaceRoot}', env: { CDKTF_OUTDIR: outdir } },
@@ -132,14 +144,26 @@ function clusterProject(specFile) {
   };
 }
 
+/** The targets each package makes, by its package.json. */
+const APP_SYNTH = { projects: ['app'], target: 'synth' };
+const PACKAGE_TARGETS = {
+  [APP_PACKAGE]: () => ({ synth: synthTarget({ outdir: 'cdktf.out', dependsOn: ['bundle'] }) }),
+  [PROVIDER_PACKAGE]: () => ({
+    ...deployTargets({ sides: ['provider'], synth: APP_SYNTH }),
+    scan: { executor: 'nx:run-commands', options: { command: 'bash tools/ci/checkov.sh', cwd: '{workspaceRoot}' }, cache: false, dependsOn: [APP_SYNTH] },
+  }),
+  [CONSUMER_PACKAGE]: () => deployTargets({ sides: ['consumers', 'acceptance'], synth: APP_SYNTH }),
+};
+
 /** @type {import('nx/src/project-graph/plugins').CreateNodesV2} */
 const createNodesV2 = [
   PROJECT_FILES,
   (files) =>
     files.map((file) => {
-      if (file === APP_PACKAGE) {
+      const targets = PACKAGE_TARGETS[file];
+      if (targets) {
         const root = dirname(file);
-        return [file, { projects: { [root]: { root, targets: { synth: synthTarget({ outdir: 'cdktf.out', dependsOn: ['bundle'] }) } } } }];
+        return [file, { projects: { [root]: { root, targets: targets() } } }];
       }
       const project = clusterProject(file);
       return [file, { projects: { [project.root]: project } }];

@@ -3,3 +3,4 @@ export { CONSUMER_OUTPUTS, PROVIDER_OUTPUTS } from './outputs';
 export { PlanLimitError } from './errors';
 export { planWithLock, type PreparedPlan, preparePlan } from './pipeline';
 export { BASE_REF_SETTING } from './repository';
+export { deployOrder, sideOf, STACK_SIDES, type StackOrder, type StackSide } from './stacks';

@@ -66,9 +66,9 @@ describe('many clusters in one repository, through real nx runs in a fixture rep
     // one side at a time, as the Jenkinsfile plans, approves and applies them; apply never re-synthesizes
     for (const action of ['diff', 'apply']) {
       expect(project.targets[action].configurations).toEqual({
-        provider: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --provider --output clusters/payments/cdktf.out`] },
-        consumers: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --output clusters/payments/cdktf.out`] },
-        acceptance: { commands: [`node stacks/consumer/scripts/cdktf-stacks.mjs ${action} --acceptance --output clusters/payments/cdktf.out`] },
+        provider: { commands: [`node --import tsx stacks/app/cdktf-stacks.mjs ${action} --provider --output clusters/payments/cdktf.out`] },
+        consumers: { commands: [`node --import tsx stacks/app/cdktf-stacks.mjs ${action} --output clusters/payments/cdktf.out`] },
+        acceptance: { commands: [`node --import tsx stacks/app/cdktf-stacks.mjs ${action} --acceptance --output clusters/payments/cdktf.out`] },
       });
     }
     expect(project.targets['apply'].dependsOn ?? []).toEqual([]);

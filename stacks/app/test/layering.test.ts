@@ -87,6 +87,15 @@ describe('the modules of every package', () => {
     expect(sources.flatMap((dir) => cycles(moduleGraph(join(REPO_ROOT, dir))).map((cycle) => `${dir}: ${cycle}`))).toEqual([]);
   });
 
+  it('keep their tests in test/, none beside the sources in src/', () => {
+    const inSources = sources.flatMap((dir) =>
+      readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: 'utf8' })
+        .filter((file) => file.endsWith('.test.ts'))
+        .map((file) => `${dir}/${file}`),
+    );
+    expect(inSources).toEqual([]);
+  });
+
   it('fails on a cycle of three modules, naming it once', () => {
     const graph = new Map([
       ['a.ts', ['b.ts']],

@@ -27,13 +27,33 @@ describe('the deploy path in the real Nx task graph', () => {
     expect((await taskGraph('consumer:diff'))['consumer:diff']).toEqual(['app:synth']);
   }, 60_000);
 
-  it('diffs, applies and deploys the provider through the script that diffs without the state lock and asks before a deploy', async () => {
-    const run = await runNx(['show', 'project', 'provider', '--json'], REPO_ROOT);
-    const targets = (JSON.parse(run.output) as { targets: Record<string, { options: { command: string } }> }).targets;
-    expect(targets['diff'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs diff --provider');
-    expect(targets['apply'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs apply --provider');
-    expect(targets['deploy'].options.command).toBe('node stacks/consumer/scripts/cdktf-stacks.mjs deploy --provider');
+  it('diffs, applies and deploys the provider and the consumers through the one deploy script, which diffs without the state lock and asks before a deploy', async () => {
+    const commandsOf = async (project: string) => {
+      const run = await runNx(['show', 'project', project, '--json'], REPO_ROOT);
+      const { targets } = JSON.parse(run.output) as { targets: Record<string, { options: { commands: string[] }; configurations?: Record<string, { commands: string[] }> }> };
+      return Object.fromEntries(['diff', 'apply', 'deploy'].map((action) => [action, { commands: targets[action].options.commands, configurations: targets[action].configurations ?? {} }]));
+    };
+    const script = 'node --import tsx stacks/app/cdktf-stacks.mjs';
+    expect(await commandsOf('provider')).toEqual({
+      diff: { commands: [`${script} diff --provider`], configurations: {} },
+      apply: { commands: [`${script} apply --provider`], configurations: {} },
+      deploy: { commands: [`${script} deploy --provider`], configurations: {} },
+    });
+    const sides = (action: string) => ({ consumers: { commands: [`${script} ${action}`] }, acceptance: { commands: [`${script} ${action} --acceptance`] } });
+    expect(await commandsOf('consumer')).toEqual({
+      diff: { commands: [`${script} diff`], configurations: sides('diff') },
+      apply: { commands: [`${script} apply`], configurations: sides('apply') },
+      deploy: { commands: [`${script} deploy`], configurations: {} },
+    });
   }, 60_000);
+
+  it('leaves the provider and consumer packages their build, test and lint: every deploy target comes from the app', () => {
+    for (const name of ['provider', 'consumer']) {
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'stacks', name, 'package.json'), 'utf8')) as { scripts: Record<string, string>; nx: { targets?: Record<string, unknown> } };
+      expect(Object.keys(pkg.scripts).sort()).toEqual(['build', 'lint', 'test', 'typecheck']);
+      expect(pkg.nx.targets ?? {}).toEqual({});
+    }
+  });
 
   it('applies a saved plan without synthesizing, which would replace the plan that was reviewed', async () => {
     expect(await taskGraph('provider:apply')).toEqual({ 'provider:apply': [] });

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { EXAMPLE_SPEC_PATH, parseSpec, REPO_ROOT, reservedTagKey, SpecError, specWarnings } from './index';
-import { AWS_REGIONS } from './aws-partitions';
-import { cidrUnionSize, ipv4ToInt } from './schema';
+import { EXAMPLE_SPEC_PATH, parseSpec, REPO_ROOT, reservedTagKey, SpecError, specWarnings } from '../src';
+import { AWS_REGIONS } from '../src/aws-partitions';
+import { cidrUnionSize, ipv4ToInt } from '../src/schema';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 

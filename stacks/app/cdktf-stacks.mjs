@@ -1,8 +1,9 @@
-// The `diff`, `apply` and `deploy` of the provider project, the consumer project and every
-// cluster project, over the stacks of the last synth (Nx runs the synth first, except for
-// `apply`). Stack names follow packages/plan: `provider`, `consumer-<name>` and `acceptance`.
+// The one home of deploying: the `diff`, `apply` and `deploy` targets of the provider project, the
+// consumer project and every cluster project (stacks/app/nx-plugin.js makes them all) run this
+// over the stacks of the last synth (Nx runs the synth first, except for `apply`). Which stack is
+// on which side, and the order of the sides, come from packages/plan (deployOrder).
 //
-//   node scripts/cdktf-stacks.mjs diff|apply|deploy [--provider | --acceptance] [--output <synth folder>] [--dry-run]
+//   node --import tsx stacks/app/cdktf-stacks.mjs diff|apply|deploy [--provider | --acceptance] [--output <synth folder>] [--dry-run]
 //
 // diff:   `cdktf diff <stack>` for every consumer stack (cdktf diffs one stack per run), without
 //         taking the state lock; all are diffed even when one fails. cdktf saves each plan in the
@@ -27,13 +28,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deployOrder } from '@kafka-privatelink/plan';
 
-const PROVIDER_STACK = 'provider';
-const CONSUMER_PREFIX = 'consumer-';
-const ACCEPTANCE_STACK = 'acceptance';
 // The file `cdktf diff` saves its plan to (terraform plan -out plan), in the stack's folder.
 const SAVED_PLAN = 'plan';
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const ACTIONS = ['diff', 'apply', 'deploy'];
 const AUTO_APPROVE = 'KAFKA_PRIVATELINK_AUTO_APPROVE';
@@ -58,24 +57,25 @@ function parseArgs(argv) {
   return options;
 }
 
-function stackNames(output) {
+/** The stacks of the synth by side, in deploy order (packages/plan). */
+function stacksOf(output) {
   const manifest = join(resolve(root, output), 'manifest.json');
   if (!existsSync(manifest)) {
     throw new Error(`${manifest} does not exist: synthesize first (npx nx run app:synth, or cluster-<name>:synth for clusters/<name>)`);
   }
-  return Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).stacks).sort();
+  const bySide = Object.fromEntries(deployOrder(Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).stacks)).map(({ side, stacks }) => [side, stacks]));
+  return { provider: bySide.provider ?? [], consumers: bySide.consumers ?? [], acceptance: bySide.acceptance ?? [] };
 }
 
 /** The stacks an action plans or changes. */
 function selectedStacks({ action, acceptance, provider }, stacks) {
-  if (provider) return stacks.filter((name) => name === PROVIDER_STACK);
-  if (acceptance) return stacks.filter((name) => name === ACCEPTANCE_STACK);
-  return stacks.filter((name) => name.startsWith(CONSUMER_PREFIX) || (action === 'deploy' && name === ACCEPTANCE_STACK));
+  if (provider) return stacks.provider;
+  if (acceptance) return stacks.acceptance;
+  return action === 'deploy' ? [...stacks.consumers, ...stacks.acceptance] : stacks.consumers;
 }
 
 /** The `cdktf` or `terraform` runs of an action, each as [command, ...args]. */
 function runsOf({ action, output, acceptance, provider }, stacks, approval) {
-  const consumers = stacks.filter((name) => name.startsWith(CONSUMER_PREFIX));
   const selected = selectedStacks({ action, acceptance, provider }, stacks);
   // The synth output is the one Nx just made and the one that was reviewed: cdktf must not redo it.
   // --skip-provider-lock: the lock file is the one `terraform init` writes, as with plain
@@ -96,10 +96,8 @@ function runsOf({ action, output, acceptance, provider }, stacks, approval) {
   // deployed by the steps before, which cdktf cannot know, so it is told not to insist on them.
   const deploy = [...common, ...approval, '--ignore-missing-stack-dependencies'];
   if (provider) return selected.map((stack) => ['cdktf', 'deploy', stack, ...common, ...approval]);
-  return [
-    ...(consumers.length > 0 ? [['cdktf', 'deploy', `${CONSUMER_PREFIX}*`, ...deploy]] : []),
-    ...(stacks.includes(ACCEPTANCE_STACK) ? [['cdktf', 'deploy', ACCEPTANCE_STACK, ...deploy]] : []),
-  ];
+  // cdktf deploys the stacks a command names in parallel where they do not depend on each other.
+  return [stacks.consumers, stacks.acceptance].filter((side) => side.length > 0).map((side) => ['cdktf', 'deploy', ...side, ...deploy]);
 }
 
 /** A yes/no setting of the environment; a value that is neither is refused, never read as "no". */
@@ -153,7 +151,7 @@ function checkState({ action, output }, stacks, env) {
 function main() {
   const options = parseArgs(process.argv.slice(2));
   const { action, output, dryRun } = options;
-  const stacks = stackNames(output);
+  const stacks = stacksOf(output);
   const approval = action === 'deploy' ? approvalOf(process.env, process.stdin.isTTY === true) : [];
   checkState(options, selectedStacks(options, stacks), process.env);
   const runs = runsOf(options, stacks, approval);

@@ -13,7 +13,7 @@ import {
   PORT_DEFAULTS,
   resolveNlbSettings,
   SpecError,
-} from './index';
+} from '../src';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 const variant = (edit: (spec: Record<string, any>) => void): string => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { EXAMPLE_SPEC_PATH } from '@kafka-privatelink/cluster-spec';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
-import { preparePlan } from './index';
+import { preparePlan } from '../src';
 
 const exampleSpec = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 const brokerEntry = (id: number, ip: string) => `  - id: ${id}\n    azId: apse1-az1\n    instanceId: i-0a1b2c3d4e5f6${String(id).padStart(4, '0')}\n    privateIp: ${ip}\n`;

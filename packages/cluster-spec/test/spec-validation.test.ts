@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { EXAMPLE_SPEC_PATH, parseSpec, SpecError, SPEC_JSON_SCHEMA_PATH, specJsonSchema, specPathFromEnv } from './index';
+import { EXAMPLE_SPEC_PATH, parseSpec, SpecError, SPEC_JSON_SCHEMA_PATH, specJsonSchema, specPathFromEnv } from '../src';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 

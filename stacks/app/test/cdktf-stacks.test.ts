@@ -2,9 +2,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { exampleSpec, planOf, SpecDoc, synthesize } from './fixtures';
+import { exampleSpec, planOf, SpecDoc, synthesize } from '../../consumer/test/fixtures';
 
-const SCRIPT = join(__dirname, '..', 'scripts', 'cdktf-stacks.mjs');
+const SCRIPT = join(__dirname, '..', 'cdktf-stacks.mjs');
+// The script imports the plan's TypeScript, as Nx runs it.
+const NODE = [process.execPath, '--import', 'tsx'];
 const PLAN_SUMMARY = join(__dirname, '..', '..', '..', 'tools', 'ci', 'plan-summary.sh');
 
 // A laptop: no CI, cdktf asks before it applies.
@@ -14,7 +16,7 @@ const LAPTOP = { CI: '', JENKINS_URL: '', KAFKA_PRIVATELINK_AUTO_APPROVE: '' };
 function dryRun(spec: SpecDoc, action: string, flags: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const { app } = synthesize(planOf(spec).plan);
   app.synth();
-  const result = spawnSync(process.execPath, [SCRIPT, action, ...flags, '--output', app.outdir, '--dry-run'], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, ...env } });
+  const result = spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, action, ...flags, '--output', app.outdir, '--dry-run'], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, ...env } });
   const lines = result.stdout
     .split('\n')
     .filter((line) => line.startsWith('cdktf-stacks: '))
@@ -29,6 +31,53 @@ function twoConsumers(): SpecDoc {
   spec.consumers.push({ ...spec.consumers[0], name: 'grabpay', account: '444444444444', vpcId: 'vpc-0d1b2c3d4e5f60001' });
   return spec;
 }
+
+/** The example with two shards (three brokers per NLB) and three consumers, named out of order. */
+function shardedThreeConsumers(): SpecDoc {
+  const spec = twoConsumers();
+  spec.ports.brokersPerShard = 3;
+  spec.ports.maxShards = 2;
+  spec.brokers.push({ ...spec.brokers[0], id: 901, instanceId: 'i-0a1b2c3d4e5f60901', privateIp: '10.1.3.201' });
+  spec.consumers.unshift({ ...spec.consumers[0], name: 'ads', account: '555555555555', vpcId: 'vpc-0d1b2c3d4e5f60002' });
+  return spec;
+}
+
+describe('cdktf-stacks script: the stacks and their order come from the plan', () => {
+  const AUTO = { KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' };
+  const FLAGS = '--output <out> --skip-synth --skip-provider-lock';
+  const DEPLOY = `${FLAGS} --auto-approve --ignore-missing-stack-dependencies`;
+
+  it('GIVEN the example WHEN deploy of each side in turn THEN provider, the consumer, then acceptance', () => {
+    const spec = exampleSpec();
+    expect([...dryRun(spec, 'deploy', ['--provider'], AUTO).commands, ...dryRun(spec, 'deploy', [], AUTO).commands]).toEqual([
+      `cdktf deploy provider ${FLAGS} --auto-approve`,
+      `cdktf deploy consumer-kios ${DEPLOY}`,
+      `cdktf deploy acceptance ${DEPLOY}`,
+    ]);
+  });
+
+  it('GIVEN two shards and three consumers WHEN diff and deploy THEN every consumer stack of the plan, by name, then acceptance', () => {
+    const spec = shardedThreeConsumers();
+    const planned = planOf(spec).plan;
+    expect(planned.shards.length).toBe(2);
+    const consumers = planned.consumers.map((consumer) => consumer.stackName);
+    expect(consumers).toEqual(['consumer-ads', 'consumer-grabpay', 'consumer-kios']);
+    expect(dryRun(spec, 'diff').commands).toEqual(consumers.map((stack) => `cdktf diff ${stack} ${FLAGS}`));
+    expect(dryRun(spec, 'deploy', [], AUTO).commands).toEqual([`cdktf deploy ${consumers.join(' ')} ${DEPLOY}`, `cdktf deploy acceptance ${DEPLOY}`]);
+  });
+
+  it('refuses a synth that holds a stack the app does not make, naming it', () => {
+    const { app } = synthesize(planOf(exampleSpec()).plan);
+    app.synth();
+    const manifest = join(app.outdir, 'manifest.json');
+    const json = JSON.parse(readFileSync(manifest, 'utf8'));
+    json.stacks['network'] = json.stacks['provider'];
+    writeFileSync(manifest, JSON.stringify(json));
+    const result = spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, 'deploy', '--output', app.outdir, '--dry-run'], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, ...AUTO } });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('cdktf-stacks: unknown stack network: the stacks are provider, consumer-<consumer name> and acceptance\n');
+  });
+});
 
 describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:deploy)', () => {
   it('GIVEN two consumers WHEN diff THEN each consumer stack is diffed on its own from the existing synth', () => {
@@ -54,14 +103,14 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
     const flags = '--output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies';
     expect(dryRun(twoConsumers(), 'deploy', [], AUTO_APPROVE)).toMatchObject({
       status: 0,
-      commands: [`cdktf deploy consumer-* ${flags}`, `cdktf deploy acceptance ${flags}`],
+      commands: [`cdktf deploy consumer-grabpay consumer-kios ${flags}`, `cdktf deploy acceptance ${flags}`],
     });
   });
 
   it('GIVEN acceptance not required WHEN deploy THEN only the consumer stacks deploy', () => {
     const spec = exampleSpec();
     spec.provider.acceptanceRequired = false;
-    expect(dryRun(spec, 'deploy', [], AUTO_APPROVE).commands).toEqual(['cdktf deploy consumer-* --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
+    expect(dryRun(spec, 'deploy', [], AUTO_APPROVE).commands).toEqual(['cdktf deploy consumer-kios --output <out> --skip-synth --skip-provider-lock --auto-approve --ignore-missing-stack-dependencies']);
   });
 
   it('GIVEN --provider WHEN diff, apply or deploy THEN only the provider stack', () => {
@@ -102,7 +151,7 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
     expect(result.status).toBe(2);
     expect(result.commands).toEqual([]);
     expect(result.stderr).toMatch(
-      new RegExp(`^cdktf-stacks: stack (provider|acceptance) keeps its Terraform state in a local file \\(the spec's backend is type local\\), which only this workspace sees, and ${why}: .* Set the spec's backend to S3: backend: \\{ type: s3, bucket: <bucket>, region: <region> \\} \\(or, for a throwaway environment whose state may be lost, KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE=true\\)\n$`),
+      new RegExp(`^cdktf-stacks: stack (provider|consumer-grabpay) keeps its Terraform state in a local file \\(the spec's backend is type local\\), which only this workspace sees, and ${why}: .* Set the spec's backend to S3: backend: \\{ type: s3, bucket: <bucket>, region: <region> \\} \\(or, for a throwaway environment whose state may be lost, KAFKA_PRIVATELINK_ALLOW_LOCAL_STATE=true\\)\n$`),
     );
   });
 
@@ -136,13 +185,13 @@ describe('cdktf-stacks script (Nx consumer:diff, consumer:apply and consumer:dep
 
   it('fails when nothing was synthesized', () => {
     const empty = mkdtempSync(join(tmpdir(), 'kpl-empty-'));
-    const result = spawnSync(process.execPath, [SCRIPT, 'diff', '--output', empty], { encoding: 'utf8' });
+    const result = spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, 'diff', '--output', empty], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('manifest.json does not exist: synthesize first');
   });
 
   it('fails when the action is unknown', () => {
-    const result = spawnSync(process.execPath, [SCRIPT, 'destroy'], { encoding: 'utf8' });
+    const result = spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, 'destroy'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('usage: cdktf-stacks.mjs diff|apply|deploy');
   });
@@ -173,7 +222,7 @@ function outputOnlySynth(answer: string): { out: string; state: string; setAnswe
   return { out, state, setAnswer };
 }
 
-const runScript = (...args: string[]) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, ...LAPTOP } });
+const runScript = (...args: string[]) => spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, ...LAPTOP } });
 const stateAnswer = (state: string): string => JSON.parse(readFileSync(state, 'utf8')).outputs.answer.value;
 
 describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
@@ -209,7 +258,7 @@ describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
   it('GIVEN a terminal WHEN deploy THEN cdktf shows the plan and asks, and an answer other than Approve applies nothing', async () => {
     const { out, state } = outputOnlySynth('42');
     // `script` gives the script a terminal, as a developer's shell does
-    const child = spawn('script', ['-qec', `${process.execPath} ${SCRIPT} deploy --output ${out}`, '/dev/null'], { env: { ...process.env, ...LAPTOP } });
+    const child = spawn('script', ['-qec', `${NODE.join(' ')} ${SCRIPT} deploy --output ${out}`, '/dev/null'], { env: { ...process.env, ...LAPTOP } });
     let output = '';
     let answered = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -235,7 +284,7 @@ describe('cdktf-stacks script through the real cdktf CLI and terraform', () => {
     expect(refused.stderr).toContain('there is no terminal to ask in');
     expect(existsSync(state)).toBe(false);
 
-    const approved = spawnSync(process.execPath, [SCRIPT, 'deploy', '--output', out], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' } });
+    const approved = spawnSync(NODE[0], [...NODE.slice(1), SCRIPT, 'deploy', '--output', out], { encoding: 'utf8', env: { ...process.env, ...LAPTOP, KAFKA_PRIVATELINK_AUTO_APPROVE: 'true' } });
     expect(approved.status).toBe(0);
     expect(stateAnswer(state)).toBe('42');
   }, 120_000);

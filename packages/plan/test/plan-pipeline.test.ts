@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { FrozenLockfileError, LockfileError, PortAllocationError } from '@kafka-privatelink/port-allocation';
 import { EXAMPLE_SPEC_PATH, parseSpec } from '@kafka-privatelink/cluster-spec';
-import { planWithLock, preparePlan } from './index';
+import { planWithLock, preparePlan } from '../src';
 
 const exampleText = readFileSync(EXAMPLE_SPEC_PATH, 'utf8');
 
